@@ -1,0 +1,142 @@
+// zro — shared live objects over ZeroMQ.
+#pragma once
+/// \file
+/// `zro::Schema`: the shape of a remotable class — properties, signals, methods and enums —
+/// and its signature, the hash both ends compare before a replica may attach to a source.
+///
+/// Types are written as strings in a small canonical grammar (docs/PROTOCOL.md, "Types"):
+///
+///     bool | int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64
+///     float | double | string | bytes | var
+///     list<T> | map<K,V> | <EnumName> (an enum declared in the same schema)
+///
+/// `var` accepts any value. `int` is accepted as an alias of `int32` and normalised.
+/// The signature is order-sensitive: reordering, adding, removing or retyping any member
+/// changes it (the IDL compiler computes the same hash from a .rep file).
+
+#include <zro/value.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace zro {
+
+/// How a property may change (QtRO's PROP modes).
+enum class PropertyMode : std::uint8_t {
+    read_push = 0,           ///< replicas may ask the source to set it (push); the default
+    read_write = 1,          ///< replicas may set it directly
+    read_only = 2,           ///< only the source changes it
+    constant = 3,            ///< set once when the source is created; never changes
+    source_only_setter = 4,  ///< like read_only, and the source API exposes no public setter
+};
+std::string_view to_string(PropertyMode m) noexcept;  ///< "READPUSH", "READWRITE", ...
+/// Parses "READPUSH" / "READWRITE" / "READONLY" / "CONSTANT" / "SOURCEONLYSETTER".
+std::optional<PropertyMode> property_mode_from_string(std::string_view s) noexcept;
+
+struct Parameter {
+    std::string name;  ///< may be empty (unnamed parameters are allowed, as in .rep files)
+    std::string type;
+    bool operator==(const Parameter&) const = default;
+};
+
+struct PropertyDef {
+    std::string name;
+    std::string type;
+    Value default_value;                     ///< nil means "the type's zero value"
+    PropertyMode mode = PropertyMode::read_push;
+    /// Opt-in latest-value-wins coalescing within one loop turn (for high-rate sensors).
+    /// Not part of the signature: it changes delivery, not the shape.
+    bool coalesce = false;
+    bool operator==(const PropertyDef&) const = default;
+};
+
+struct SignalDef {
+    std::string name;
+    std::vector<Parameter> params;
+    bool operator==(const SignalDef&) const = default;
+};
+
+struct MethodDef {
+    std::string name;
+    std::vector<Parameter> params;
+    std::string return_type = "void";  ///< "void" for none
+    bool operator==(const MethodDef&) const = default;
+};
+
+struct EnumDef {
+    std::string name;
+    std::vector<std::pair<std::string, std::int64_t>> values;
+    bool operator==(const EnumDef&) const = default;
+};
+
+/// A class schema. Build it with the fluent `add_*` calls (each validates and throws
+/// `Error(invalid_schema)` on a duplicate or invalid name or type), or fill the vectors and
+/// call `validate()`.
+class Schema {
+public:
+    Schema() = default;
+    explicit Schema(std::string type_name);
+
+    Schema& add_enum(std::string name, std::vector<std::pair<std::string, std::int64_t>> values);
+    Schema& add_property(std::string name, std::string type, Value default_value = {},
+                         PropertyMode mode = PropertyMode::read_push, bool coalesce = false);
+    Schema& add_signal(std::string name, std::vector<Parameter> params = {});
+    Schema& add_method(std::string name, std::vector<Parameter> params = {},
+                       std::string return_type = "void");
+
+    const std::string& type_name() const noexcept { return type_name_; }
+    const std::vector<PropertyDef>& properties() const noexcept { return properties_; }
+    const std::vector<SignalDef>& signals() const noexcept { return signals_; }
+    const std::vector<MethodDef>& methods() const noexcept { return methods_; }
+    const std::vector<EnumDef>& enums() const noexcept { return enums_; }
+
+    /// Index of a member by name, or nullopt.
+    std::optional<std::size_t> property_index(std::string_view name) const noexcept;
+    std::optional<std::size_t> signal_index(std::string_view name) const noexcept;
+    std::optional<std::size_t> method_index(std::string_view name) const noexcept;
+    const EnumDef* find_enum(std::string_view name) const noexcept;
+
+    /// Checks names (non-empty, [A-Za-z_][A-Za-z0-9_]*, ≤ 255 bytes, unique per kind), types
+    /// and defaults. Throws `Error(invalid_schema)` naming the offending member.
+    void validate() const;
+
+    /// The canonical text the signature is computed from (docs/PROTOCOL.md, "Signature").
+    std::string canonical_text() const;
+    /// 16 lowercase hex digits: FNV-1a 64 of `canonical_text()`. Cached after first use.
+    const std::string& signature() const;
+
+    /// Whether `v` is acceptable for `type` in this schema (enums accept their integer values).
+    bool accepts(std::string_view type, const Value& v) const noexcept;
+    /// Like `accepts`, but throws `Error(bad_arguments)` with a message naming `what`
+    /// (e.g. "argument 1 of server_slot"), the expected type and the value seen.
+    void check(std::string_view type, const Value& v, std::string_view what) const;
+    /// The value a property of `type` starts with when no default is given (false, 0, "", ...).
+    Value zero_value(std::string_view type) const;
+
+    /// Lossless conversion to and from a Value (the form SNAPSHOT carries to dynamic replicas;
+    /// layout in docs/PROTOCOL.md). `from_value` validates and throws `Error(invalid_schema)`
+    /// or `Error(malformed_message)` for a shape it cannot read.
+    Value to_value() const;
+    static Schema from_value(const Value& v);
+
+    bool operator==(const Schema& o) const;
+
+private:
+    void invalidate_cache() noexcept { signature_.clear(); }
+
+    std::string type_name_;
+    std::vector<PropertyDef> properties_;
+    std::vector<SignalDef> signals_;
+    std::vector<MethodDef> methods_;
+    std::vector<EnumDef> enums_;
+    mutable std::string signature_;
+};
+
+/// Normalises a type spelling ("int" → "int32", spaces removed in "map<string, int>");
+/// returns nullopt when it is not in the grammar above. Enum names are not checked here.
+std::optional<std::string> normalize_type(std::string_view type);
+
+} // namespace zro
