@@ -1,0 +1,100 @@
+// zro — shared live objects over ZeroMQ.
+#pragma once
+/// \file
+/// `zro::Node`: an endpoint that acquires replicas (and, as a `Host`, shares sources).
+///
+///     zro::Node node;
+///     node.connect_to("tcp://192.168.1.20:5555");
+///     auto sw = node.acquire_dynamic("SimpleSwitch");
+///     sw->on_initialized([&] { ... });
+///     node.run();                       // or node.start() for a background thread
+///
+/// Threading: each node has one event loop that owns its sockets, timers, replicas and
+/// sources; all callbacks run on it. Run it on your thread (`run()`, `run_for()`), or on a
+/// thread of its own (`start()`). From other threads use `post()`; `stop()` and `post()` are
+/// the only members that are safe from any thread.
+
+#include <zro/dynamic_replica.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace zro {
+
+struct NodeOptions {
+    /// How often hosts publish heartbeats and clients ping; a replica turns suspect after
+    /// three intervals of silence. Hosts tell clients theirs in the handshake.
+    std::chrono::milliseconds heartbeat_interval{1000};
+    /// Largest message accepted or sent (bytes). Larger frames are refused with `too_large`
+    /// before sending; ZeroMQ drops the connection of a peer that sends more than twice this.
+    std::size_t max_message_size = 16u << 20;
+    /// How many recent messages per object a host keeps to replay to replicas that missed some.
+    std::size_t history_messages = 1024;
+    /// ... and at most this many bytes of them.
+    std::size_t history_bytes = 4u << 20;
+    /// A replica buffers at most this many messages while it waits for a snapshot or a repair.
+    std::size_t replica_buffer_messages = 10000;
+    /// A name for logs; defaults to a random id.
+    std::string name;
+};
+
+namespace detail {
+class NodeCore;
+class Loop;
+} // namespace detail
+
+/// A timer on the node's loop; `cancel()` stops it. Dropping the handle does not cancel.
+class Timer {
+public:
+    Timer() = default;
+    void cancel();
+
+private:
+    friend class Node;
+    std::weak_ptr<detail::NodeCore> core_;
+    std::uint64_t id_ = 0;
+};
+
+class Node {
+public:
+    explicit Node(NodeOptions options = {});
+    Node(const Node&) = delete;
+    Node& operator=(const Node&) = delete;
+    /// Stops the loop (joining the thread `start()` made), fails pending calls with `cancelled`
+    /// and detaches replicas (which become suspect).
+    virtual ~Node();
+
+    /// Connects to a host. Replicas acquired before or after are looked up there. Non-blocking:
+    /// the host need not be up yet. Throws `Error(bad_url)` for an unsupported URL.
+    void connect_to(std::string_view url);
+
+    /// Acquires a replica whose class is learned from the source. The replica starts
+    /// uninitialized and becomes valid when a connected host shares `name`.
+    std::unique_ptr<DynamicReplica> acquire_dynamic(std::string_view name);
+
+    /// Runs the loop on this thread until `stop()`.
+    void run();
+    /// Runs the loop on this thread for `duration` (or until `stop()`).
+    void run_for(std::chrono::milliseconds duration);
+    /// Runs the loop on a new thread until `stop()` or destruction.
+    void start();
+    /// Stops the loop. Thread-safe. After `start()`, also joins the thread (unless called on it).
+    void stop();
+    /// Runs `fn` on the loop thread. Thread-safe.
+    void post(std::function<void()> fn);
+    /// Calls `fn` every `interval` (or once if `repeat` is false) on the loop thread.
+    Timer add_timer(std::chrono::milliseconds interval, std::function<void()> fn, bool repeat = true);
+
+    /// This node's id (random per process, shown to peers in the handshake).
+    const std::string& node_id() const noexcept;
+    const NodeOptions& options() const noexcept;
+
+protected:
+    std::shared_ptr<detail::NodeCore> core_;
+};
+
+} // namespace zro

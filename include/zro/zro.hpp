@@ -1,0 +1,17 @@
+// zro — shared live objects over ZeroMQ.
+#pragma once
+/// \file
+/// The whole public API in one include.
+
+#include <zro/connection.hpp>
+#include <zro/dynamic_replica.hpp>
+#include <zro/dynamic_source.hpp>
+#include <zro/error.hpp>
+#include <zro/host.hpp>
+#include <zro/log.hpp>
+#include <zro/node.hpp>
+#include <zro/pending_reply.hpp>
+#include <zro/replica.hpp>
+#include <zro/schema.hpp>
+#include <zro/source.hpp>
+#include <zro/value.hpp>

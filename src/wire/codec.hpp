@@ -1,0 +1,67 @@
+// zro — shared live objects over ZeroMQ.
+#pragma once
+/// \file
+/// The MessagePack codec for zro::Value: a fast writer for building frames and a *safe* reader
+/// for frames that came off the network (docs/PROTOCOL.md, "Decoding rules").
+///
+/// Why a safe reader: msgpack-cxx's defaults trust the input. A 5-byte frame can make it reserve
+/// gigabytes, `std::bad_alloc` escapes as a non-msgpack exception and trailing bytes are silently
+/// ignored (research/RELIABILITY.md §3.1). `decode()` bounds every container by the frame size,
+/// bounds nesting, rejects ext types and trailing bytes, and turns every failure into a
+/// `DecodeError` value, never an exception.
+
+#include <zro/value.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace zro::detail::wire {
+
+/// Maximum nesting of lists/maps accepted from the network (the top level counts as 1).
+inline constexpr std::size_t max_decode_depth = 32;
+
+/// Why a frame could not be decoded. `reason` is a short stable token used in counters and logs
+/// ("parse_error", "insufficient_bytes", "trailing_bytes", "too_deep", "too_large", "ext_type",
+/// "out_of_memory", "duplicate_key"); `detail` is a human sentence.
+struct DecodeError {
+    std::string reason;
+    std::string detail;
+};
+
+/// Decodes exactly one MessagePack value occupying all of [data, data+size).
+/// Never throws; never allocates more than a small multiple of `size`.
+std::variant<Value, DecodeError> decode(const void* data, std::size_t size);
+
+/// Appends MessagePack bytes to a growable buffer. Cheap to reuse: `clear()` keeps capacity.
+/// All integers are written in the smallest MessagePack form (as msgpack-cxx does).
+class Writer {
+public:
+    void clear() noexcept { buf_.clear(); }
+    const char* data() const noexcept { return buf_.data(); }
+    std::size_t size() const noexcept { return buf_.size(); }
+    std::string& buffer() noexcept { return buf_; }
+    std::string take() noexcept { return std::move(buf_); }
+
+    Writer& array(std::uint32_t n);  ///< header of a list of n values that follow
+    Writer& map(std::uint32_t n);    ///< header of a map of n key/value pairs that follow
+    Writer& nil();
+    Writer& boolean(bool b);
+    Writer& int64(std::int64_t i);   ///< non-negative values are written as positive ints
+    Writer& uint64(std::uint64_t u);
+    Writer& float64(double d);
+    Writer& str(std::string_view s);
+    Writer& bin(const void* data, std::size_t n);
+    Writer& value(const Value& v);   ///< any Value, recursively
+    Writer& raw(const void* data, std::size_t n);  ///< pre-encoded MessagePack bytes
+
+private:
+    std::string buf_;
+};
+
+/// Convenience: one Value → its MessagePack bytes.
+std::string encode(const Value& v);
+
+} // namespace zro::detail::wire
