@@ -1,0 +1,118 @@
+// zro — shared live objects over ZeroMQ.
+#include <zro/host.hpp>
+#include <zro/node.hpp>
+
+#include "engine/host_engine.hpp"
+#include "engine/node_core.hpp"
+#include "engine/replica_core.hpp"
+
+namespace zro {
+
+void Timer::cancel() {
+    if (auto core = core_.lock()) {
+        const auto id = id_;
+        core->exec([&] { core->loop->cancel_timer(id); });
+    }
+    core_.reset();
+}
+
+Node::Node(NodeOptions options) : core_(std::make_shared<detail::NodeCore>(std::move(options))) {}
+
+Node::~Node() {
+    stop();
+    // The loop thread is gone now; tear down on this thread.
+    core_->shutdown();
+}
+
+void Node::connect_to(std::string_view url) {
+    core_->exec([&] { core_->connect_to(url); });
+}
+
+std::unique_ptr<DynamicReplica> Node::acquire_dynamic(std::string_view name) {
+    if (name.empty() || name.size() > 255) throw Error(ErrorCode::bad_arguments, "object names must be 1-255 bytes");
+    std::unique_ptr<DynamicReplica> replica(new DynamicReplica());
+    auto rc = std::make_shared<detail::ReplicaCore>(*core_, *replica, std::string(name));
+    replica->core_ = rc;
+    core_->exec([&] { core_->add_replica(rc); });
+    return replica;
+}
+
+void Node::run() { core_->loop->run(); }
+
+void Node::run_for(std::chrono::milliseconds duration) {
+    auto loop = core_->loop;
+    const auto timer = loop->add_timer(duration, [loop] { loop->stop(); });
+    loop->run();
+    loop->cancel_timer(timer);
+}
+
+void Node::start() {
+    if (core_->thread.joinable()) return;
+    core_->thread = std::thread([loop = core_->loop] { loop->run(); });
+    // Return only once the loop runs, so exec() and blocking helpers see it as running.
+    while (!core_->loop->running()) std::this_thread::yield();
+}
+
+void Node::stop() {
+    core_->loop->stop();
+    if (core_->thread.joinable() && core_->thread.get_id() != std::this_thread::get_id()) core_->thread.join();
+}
+
+void Node::post(std::function<void()> fn) { core_->loop->post(std::move(fn)); }
+
+Timer Node::add_timer(std::chrono::milliseconds interval, std::function<void()> fn, bool repeat) {
+    Timer t;
+    t.core_ = core_;
+    core_->exec([&] { t.id_ = core_->loop->add_timer(interval, std::move(fn), repeat); });
+    return t;
+}
+
+const std::string& Node::node_id() const noexcept { return core_->node_id; }
+const NodeOptions& Node::options() const noexcept { return core_->options_; }
+
+// ---- Host ----------------------------------------------------------------------------------------
+
+Host::Host(std::string_view url, NodeOptions options) : Node(std::move(options)) {
+    core_->host = std::make_shared<detail::HostEngine>(core_->loop, *core_->context, url, core_->options_, core_->node_id);
+}
+
+const std::string& Host::url() const noexcept { return core_->host->url(); }
+
+Registration Host::enable_remoting(Source& source, std::string_view name) {
+    core_->exec([&] { core_->host->enable(source, name); });
+    Registration r;
+    r.core_ = core_;
+    r.name_ = std::string(name);
+    return r;
+}
+
+void Host::disable_remoting(std::string_view name) {
+    core_->exec([&] {
+        if (core_->host) core_->host->disable(name);
+    });
+}
+
+Registration::Registration(Registration&& o) noexcept : core_(std::move(o.core_)), name_(std::move(o.name_)) { o.core_.reset(); }
+
+Registration& Registration::operator=(Registration&& o) noexcept {
+    if (this != &o) {
+        reset();
+        core_ = std::move(o.core_);
+        name_ = std::move(o.name_);
+        o.core_.reset();
+    }
+    return *this;
+}
+
+Registration::~Registration() { reset(); }
+
+void Registration::reset() {
+    auto core = core_.lock();
+    core_.reset();
+    if (!core) return;
+    core->exec([&] {
+        if (core->host) core->host->disable(name_);
+    });
+}
+
+} // namespace zro

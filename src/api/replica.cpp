@@ -1,0 +1,73 @@
+// zro — shared live objects over ZeroMQ.
+#include <zro/replica.hpp>
+
+#include "engine/node_core.hpp"
+#include "engine/replica_core.hpp"
+#include "wire/protocol.hpp"
+
+namespace zro {
+
+std::string_view to_string(ReplicaState s) noexcept {
+    switch (s) {
+    case ReplicaState::uninitialized: return "Uninitialized";
+    case ReplicaState::defaulted: return "Default";
+    case ReplicaState::valid: return "Valid";
+    case ReplicaState::suspect: return "Suspect";
+    case ReplicaState::signature_mismatch: return "SignatureMismatch";
+    }
+    return "?";
+}
+
+std::string_view to_string(ReplicaNotice::Kind k) noexcept {
+    switch (k) {
+    case ReplicaNotice::Kind::gap_detected: return "gap_detected";
+    case ReplicaNotice::Kind::gap_repaired: return "gap_repaired";
+    case ReplicaNotice::Kind::resynchronized: return "resynchronized";
+    case ReplicaNotice::Kind::signals_lost: return "signals_lost";
+    case ReplicaNotice::Kind::source_restarted: return "source_restarted";
+    }
+    return "?";
+}
+
+Replica::Replica() = default;
+
+Replica::~Replica() {
+    if (core_) core_->detach();
+}
+
+const std::string& Replica::name() const noexcept { return core_->name(); }
+ReplicaState Replica::state() const noexcept { return core_->state; }
+const std::string& Replica::last_reason() const noexcept { return core_->reason; }
+const ReplicaStats& Replica::stats() const noexcept { return core_->stats; }
+const std::string& Replica::source_signature() const noexcept { return core_->signature; }
+const Schema* Replica::current_schema() const noexcept { return core_->schema.get(); }
+
+Connection Replica::on_initialized(std::function<void()> fn) {
+    return Connection(core_->initialized_cbs, core_->initialized_cbs.add(std::move(fn)));
+}
+
+Connection Replica::on_state_changed(std::function<void(ReplicaState, ReplicaState)> fn) {
+    return Connection(core_->state_cbs, core_->state_cbs.add(std::move(fn)));
+}
+
+Connection Replica::on_notice(std::function<void(const ReplicaNotice&)> fn) {
+    return Connection(core_->notice_cbs, core_->notice_cbs.add(std::move(fn)));
+}
+
+bool Replica::wait_for_source(std::chrono::milliseconds timeout) {
+    auto core = core_;
+    if (core->state == ReplicaState::valid && detail::Loop::callback_depth() == 0) return true;
+    auto loop = core->loop_ref();
+    if (!loop) return core->state == ReplicaState::valid;
+    return loop->wait_until([core] { return core->state == ReplicaState::valid; }, timeout);
+}
+
+PendingReply<Value> Replica::invoke_method(std::string_view method, std::vector<Value> args, std::chrono::milliseconds timeout) {
+    return core_->call(detail::wire::msg::invoke, method, Value(std::move(args)), timeout);
+}
+
+PendingReply<Value> Replica::write_property(std::string_view property, Value value, std::chrono::milliseconds timeout) {
+    return core_->call(detail::wire::msg::set, property, std::move(value), timeout);
+}
+
+} // namespace zro

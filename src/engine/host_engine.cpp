@@ -1,0 +1,539 @@
+// zro — shared live objects over ZeroMQ.
+#include "engine/host_engine.hpp"
+
+#include "core/log.hpp"
+#include "engine/node_core.hpp"
+#include "engine/socket_options.hpp"
+#include "wire/protocol.hpp"
+
+#include <zro/error.hpp>
+
+#include <cerrno>
+
+namespace zro::detail {
+
+using namespace wire;
+
+namespace {
+
+/// A request field of the wrong kind or an out-of-range index: reported as malformed.
+[[noreturn]] void malformed(const std::string& why) { throw Error(ErrorCode::malformed_message, why); }
+
+const Value& field(const Value::List& m, std::size_t i, const char* what) {
+    if (i >= m.size()) malformed(std::string("missing field '") + what + "'");
+    return m[i];
+}
+std::uint64_t u64_field(const Value::List& m, std::size_t i, const char* what) {
+    const Value& v = field(m, i, what);
+    if (v.kind() != Value::Kind::uint64) malformed(std::string("field '") + what + "' must be a non-negative integer");
+    return v.as<std::uint64_t>();
+}
+const std::string& name_field(const Value::List& m, std::size_t i, const char* what) {
+    const Value& v = field(m, i, what);
+    if (!v.is_string() || v.as_string().empty() || v.as_string().size() > max_name_length)
+        malformed(std::string("field '") + what + "' must be a name of 1-255 bytes");
+    return v.as_string();
+}
+
+} // namespace
+
+// ---- SourceLink --------------------------------------------------------------------------------
+
+void SourceLink::property_changed(std::size_t index, const Value& value) { engine_.record_property(object_, index, value); }
+void SourceLink::signal_emitted(std::size_t index, const std::vector<Value>& args) { engine_.record_signal(object_, index, args); }
+
+// ---- set-up ------------------------------------------------------------------------------------
+
+HostEngine::HostEngine(std::shared_ptr<Loop> loop, zmq::context_t& ctx, std::string_view url,
+                       const NodeOptions& options, std::string node_id)
+    : loop_(std::move(loop)), options_(options), node_id_(std::move(node_id)),
+      router_(ctx, zmq::socket_type::router), xpub_(ctx, zmq::socket_type::xpub) {
+    const Url parsed = parse_url(url);
+    configure_router(router_, options_);
+    configure_xpub(xpub_, options_);
+    try {
+        router_.bind(parsed.str());
+    } catch (const zmq::error_t& e) {
+        throw Error(ErrorCode::bind_failed, "cannot bind " + parsed.str() + ": " + e.what());
+    }
+    const std::string pub_bind = pub_bind_endpoint(parsed);
+    try {
+        xpub_.bind(pub_bind);
+    } catch (const zmq::error_t& e) {
+        throw Error(ErrorCode::bind_failed, "cannot bind the PUB endpoint " + pub_bind + ": " + e.what());
+    }
+    pub_endpoint_ = xpub_.get(zmq::sockopt::last_endpoint);
+    public_url_ = parsed.str();
+    if (parsed.scheme == "tcp") {
+        // Report the real port when the caller asked for any free one.
+        const std::string bound = router_.get(zmq::sockopt::last_endpoint);
+        public_url_ = "tcp://" + parsed.address + bound.substr(bound.rfind(':'));
+    }
+    loop_->add_socket(router_, [this] { on_router_readable(); });
+    loop_->add_socket(xpub_, [this] { on_xpub_readable(); });
+    heartbeat_timer_ = loop_->add_timer(options_.heartbeat_interval, [this] { heartbeat_all(); }, true);
+    log(LogLevel::info, "host ", node_id_, " serving at ", public_url_, " (updates at ", pub_endpoint_, ")");
+}
+
+HostEngine::~HostEngine() {
+    disable_all();
+    loop_->cancel_timer(heartbeat_timer_);
+    loop_->remove_socket(router_);
+    loop_->remove_socket(xpub_);
+}
+
+void HostEngine::enable(Source& source, std::string_view name) {
+    if (name.empty() || name.size() > max_name_length)
+        throw Error(ErrorCode::invalid_schema, "object names must be 1-255 bytes");
+    if (name.find('\0') != std::string_view::npos)
+        throw Error(ErrorCode::invalid_schema, "object names must not contain NUL");
+    if (objects_.count(std::string(name)))
+        throw Error(ErrorCode::already_exists, "an object named '" + std::string(name) + "' is already shared by this host");
+    if (source.remoted())
+        throw Error(ErrorCode::already_exists, "this source is already shared (under another name or by another host)");
+    source.schema().validate();
+    auto obj = std::make_unique<HostedObject>();
+    obj->name = std::string(name);
+    obj->topic = topic_of(name);
+    obj->source = &source;
+    do obj->epoch = random_u64(); while (obj->epoch == 0);
+    auto link = std::make_unique<SourceLink>(*this, *obj);
+    link->attach(source);
+    links_.emplace(obj->name, std::move(link));
+    log(LogLevel::info, "host: sharing '", obj->name, "' (", source.schema().type_name(), ", signature ",
+        source.schema().signature(), ", epoch ", hex_id(obj->epoch), ")");
+    objects_.emplace(obj->name, std::move(obj));
+}
+
+void HostEngine::disable(std::string_view name) {
+    auto it = objects_.find(std::string(name));
+    if (it == objects_.end()) return;
+    HostedObject& obj = *it->second;
+    flush(obj);
+    // Tell replicas at once, rather than letting them wait three heartbeats.
+    scratch_.clear();
+    scratch_.array(2).uint64(msg::withdrawn).uint64(obj.epoch);
+    publish(obj.topic, scratch_.data(), scratch_.size());
+    SourceLink::detach(*obj.source);
+    links_.erase(obj.name);
+    objects_.erase(it);
+}
+
+void HostEngine::disable_all() {
+    while (!objects_.empty()) disable(objects_.begin()->first);
+}
+
+// ---- outgoing state stream -----------------------------------------------------------------
+
+void HostEngine::record_property(HostedObject& obj, std::size_t index, const Value& value) {
+    const auto& props = obj.source->schema().properties();
+    if (index < props.size() && props[index].coalesce) {
+        for (auto& [i, v] : obj.coalesced)
+            if (i == index) { v = value; schedule_flush(obj); return; }
+        obj.coalesced.emplace_back(index, value);
+        schedule_flush(obj);
+        return;
+    }
+    const std::size_t before = obj.pending.size();
+    obj.pending.array(3).uint64(event_property).uint64(index).value(value);
+    if (obj.pending.size() - before > options_.max_message_size - 256) {
+        obj.pending.buffer().resize(before);
+        throw Error(ErrorCode::too_large, "property '" + props.at(index).name + "' of '" + obj.name +
+                                              "': value of " + std::to_string(obj.pending.size() - before) +
+                                              " bytes exceeds max_message_size");
+    }
+    if (obj.pending_count++ == 0) obj.pending_first_seq = obj.seq + 1;
+    ++obj.seq;
+    schedule_flush(obj);
+    // Keep each EVENTS message well under the size limit; a huge turn becomes several messages.
+    if (obj.pending.size() > options_.max_message_size / 4) flush(obj);
+}
+
+void HostEngine::record_signal(HostedObject& obj, std::size_t index, const std::vector<Value>& args) {
+    const std::size_t before = obj.pending.size();
+    obj.pending.array(3).uint64(event_signal).uint64(index).array(static_cast<std::uint32_t>(args.size()));
+    for (const auto& a : args) obj.pending.value(a);
+    if (obj.pending.size() - before > options_.max_message_size - 256) {
+        obj.pending.buffer().resize(before);
+        throw Error(ErrorCode::too_large, "signal of '" + obj.name + "': arguments exceed max_message_size");
+    }
+    if (obj.pending_count++ == 0) obj.pending_first_seq = obj.seq + 1;
+    ++obj.seq;
+    ++obj.signals;
+    schedule_flush(obj);
+    if (obj.pending.size() > options_.max_message_size / 4) flush(obj);
+}
+
+void HostEngine::schedule_flush(HostedObject& obj) {
+    if (obj.flush_scheduled) return;
+    obj.flush_scheduled = true;
+    // The object may be withdrawn before the turn ends: look it up again by name.
+    loop_->defer([this, weak = weak_from_this(), name = obj.name] {
+        auto self = weak.lock();
+        if (!self) return;
+        auto it = objects_.find(name);
+        if (it != objects_.end()) flush(*it->second);
+    });
+}
+
+void HostEngine::flush(HostedObject& obj) {
+    obj.flush_scheduled = false;
+    // Coalesced properties go last, each as one ordinary event with its own seq.
+    for (auto& [index, value] : obj.coalesced) {
+        obj.pending.array(3).uint64(event_property).uint64(index).value(value);
+        if (obj.pending_count++ == 0) obj.pending_first_seq = obj.seq + 1;
+        ++obj.seq;
+    }
+    obj.coalesced.clear();
+    if (obj.pending_count == 0) return;
+    Writer head;
+    head.array(4).uint64(msg::events).uint64(obj.epoch).uint64(obj.pending_first_seq).array(obj.pending_count);
+    std::string payload;
+    payload.reserve(head.size() + obj.pending.size());
+    payload.append(head.data(), head.size());
+    payload.append(obj.pending.data(), obj.pending.size());
+    obj.pending.clear();
+    const std::uint64_t first = obj.pending_first_seq;
+    obj.pending_count = 0;
+    publish(obj.topic, payload.data(), payload.size());
+    obj.history_bytes += payload.size();
+    obj.history.push_back({first, obj.seq, std::move(payload)});
+    while (!obj.history.empty() &&
+           (obj.history.size() > options_.history_messages || obj.history_bytes > options_.history_bytes)) {
+        obj.history_bytes -= obj.history.front().payload.size();
+        obj.history.pop_front();
+    }
+}
+
+void HostEngine::publish(const std::string& topic, const char* data, std::size_t size) {
+    zmq::message_t t(topic.data(), topic.size());
+    zmq::message_t p(data, size);
+    // XPUB never blocks (it drops at the HWM); DONTWAIT makes that explicit.
+    if (!xpub_.send(t, zmq::send_flags::sndmore | zmq::send_flags::dontwait) ||
+        !xpub_.send(p, zmq::send_flags::dontwait))
+        ++stats_.publish_dropped;
+}
+
+void HostEngine::heartbeat_all() {
+    for (auto& [name, obj] : objects_) {
+        flush(*obj);  // so the heartbeat's seq covers everything recorded
+        scratch_.clear();
+        scratch_.array(4).uint64(msg::heartbeat).uint64(obj->epoch).uint64(obj->seq).uint64(obj->signals);
+        publish(obj->topic, scratch_.data(), scratch_.size());
+    }
+}
+
+void HostEngine::on_xpub_readable() {
+    // Subscription messages: 0x01 + topic (subscribe) or 0x00 + topic (unsubscribe). With
+    // XPUB_VERBOSE every subscriber's subscribe arrives, and each gets SYNC: it tells the
+    // replica the stream position at which its subscription became live.
+    for (int budget = 0; budget < 1000; ++budget) {
+        zmq::message_t m;
+        if (!xpub_.recv(m, zmq::recv_flags::dontwait)) return;
+        if (m.size() < 2 || m.data<char>()[0] != 1) continue;
+        const std::string topic(m.data<char>() + 1, m.size() - 1);
+        if (topic.back() != '\0') continue;
+        auto it = objects_.find(topic.substr(0, topic.size() - 1));
+        if (it == objects_.end()) continue;
+        HostedObject& obj = *it->second;
+        flush(obj);
+        scratch_.clear();
+        scratch_.array(4).uint64(msg::sync).uint64(obj.epoch).uint64(obj.seq).uint64(obj.signals);
+        publish(obj.topic, scratch_.data(), scratch_.size());
+    }
+}
+
+// ---- requests ----------------------------------------------------------------------------------
+
+void HostEngine::on_router_readable() {
+    // Bounded per turn so one chatty peer cannot starve timers (heartbeats) and others.
+    for (int budget = 0; budget < 1000; ++budget) {
+        zmq::message_t id;
+        if (!router_.recv(id, zmq::recv_flags::dontwait)) return;
+        std::string rid(id.data<char>(), id.size());
+        std::vector<zmq::message_t> frames;
+        while (router_.get(zmq::sockopt::rcvmore)) {
+            frames.emplace_back();
+            (void)router_.recv(frames.back(), zmq::recv_flags::dontwait);
+        }
+        if (frames.size() != 1) {
+            note_malformed(rid, "expected 1 frame, got " + std::to_string(frames.size()));
+            send_error(rid, Value{}, ErrorCode::malformed_message, "a request is exactly one MessagePack frame");
+            continue;
+        }
+        handle_request(rid, frames[0].data(), frames[0].size());
+    }
+}
+
+void HostEngine::handle_request(const std::string& rid, const void* data, std::size_t size) {
+    if (size > options_.max_message_size) {
+        note_malformed(rid, "oversized request");
+        send_error(rid, Value{}, ErrorCode::too_large, "request of " + std::to_string(size) + " bytes exceeds the host's limit of " + std::to_string(options_.max_message_size));
+        return;
+    }
+    auto decoded = decode(data, size);
+    if (auto* err = std::get_if<DecodeError>(&decoded)) {
+        note_malformed(rid, err->reason);
+        send_error(rid, Value{}, ErrorCode::malformed_message, "undecodable request: " + err->detail);
+        return;
+    }
+    const Value& v = std::get<Value>(decoded);
+    if (!v.is_list() || v.as_list().empty() || v.as_list()[0].kind() != Value::Kind::uint64) {
+        note_malformed(rid, "not a [type, ...] array");
+        send_error(rid, Value{}, ErrorCode::malformed_message, "a request is an array starting with its type code");
+        return;
+    }
+    const auto& m = v.as_list();
+    const Value req_id = m.size() > 1 ? m[1] : Value{};
+    try {
+        switch (m[0].as<std::uint64_t>()) {
+        case msg::hello: on_hello(rid, m); break;
+        case msg::acquire: on_acquire(rid, m); break;
+        case msg::invoke: on_invoke(rid, m); break;
+        case msg::set: on_set(rid, m); break;
+        case msg::replay: on_replay(rid, m); break;
+        case msg::ping: {
+            scratch_.clear();
+            scratch_.array(3).uint64(msg::pong).value(req_id).str(node_id_);
+            send_to(rid, scratch_);
+            break;
+        }
+        case msg::list: on_list(rid, m); break;
+        default:
+            note_malformed(rid, "unknown message type");
+            send_error(rid, req_id, ErrorCode::malformed_message, "unknown message type " + m[0].to_string());
+        }
+    } catch (const Error& e) {
+        // Malformed fields of a known message type.
+        note_malformed(rid, e.what());
+        send_error(rid, req_id, e.code() == ErrorCode::type_mismatch ? ErrorCode::malformed_message : e.code(), e.what());
+    }
+}
+
+void HostEngine::on_hello(const std::string& rid, const Value::List& m) {
+    const Value& version = field(m, 1, "version");
+    if (!version.is_integer() || version.as<std::uint64_t>() != protocol_version) {
+        send_error(rid, Value{}, ErrorCode::version_mismatch,
+                   "host speaks zro protocol " + std::to_string(protocol_version) + ", client sent " + version.to_string());
+        return;
+    }
+    scratch_.clear();
+    scratch_.array(6).uint64(msg::welcome).uint64(protocol_version).str(node_id_).str(pub_endpoint_)
+        .uint64(static_cast<std::uint64_t>(options_.heartbeat_interval.count())).uint64(options_.max_message_size);
+    send_to(rid, scratch_);
+}
+
+HostedObject* HostEngine::find_object(const Value& name) {
+    if (!name.is_string()) return nullptr;
+    auto it = objects_.find(name.as_string());
+    return it == objects_.end() ? nullptr : it->second.get();
+}
+
+void HostEngine::on_acquire(const std::string& rid, const Value::List& m) {
+    const Value& req = field(m, 1, "req_id");
+    const std::string& name = name_field(m, 2, "object");
+    const bool want_schema = m.size() > 4 && m[4].is_bool() && m[4].as<bool>();
+    HostedObject* obj = find_object(m[2]);
+    if (!obj) {
+        send_error(rid, req, ErrorCode::unknown_object, "no object '" + name + "' on host " + public_url_);
+        return;
+    }
+    send_snapshot(rid, req, *obj, want_schema);
+}
+
+void HostEngine::send_snapshot(const std::string& rid, const Value& req, HostedObject& obj, bool with_schema) {
+    flush(obj);  // the snapshot must be exactly the state at obj.seq
+    const Schema& schema = obj.source->schema();
+    scratch_.clear();
+    scratch_.array(9).uint64(msg::snapshot).value(req).str(obj.name).uint64(obj.epoch).uint64(obj.seq)
+        .uint64(obj.signals).str(schema.signature()).array(static_cast<std::uint32_t>(schema.properties().size()));
+    for (std::size_t i = 0; i < schema.properties().size(); ++i) scratch_.value(obj.source->property_value(i));
+    if (with_schema) scratch_.value(schema.to_value());
+    else scratch_.nil();
+    ++stats_.snapshots_served;
+    if (scratch_.size() > options_.max_message_size) {
+        send_error(rid, req, ErrorCode::too_large, "snapshot of '" + obj.name + "' exceeds max_message_size");
+        return;
+    }
+    send_to(rid, scratch_);
+}
+
+void HostEngine::on_invoke(const std::string& rid, const Value::List& m) {
+    const Value& call = field(m, 1, "call_id");
+    const std::string& name = name_field(m, 2, "object");
+    const std::uint64_t epoch = u64_field(m, 3, "epoch");
+    const std::string& method = name_field(m, 4, "method");
+    const Value& args = field(m, 5, "args");
+    if (!args.is_list()) malformed("field 'args' must be a list");
+    auto reply_error = [&](ErrorCode code, const std::string& text) {
+        scratch_.clear();
+        scratch_.array(4).uint64(msg::reply).value(call).uint64(static_cast<std::uint64_t>(code)).str(text);
+        send_to(rid, scratch_);
+    };
+    HostedObject* obj = find_object(m[2]);
+    if (!obj) return reply_error(ErrorCode::unknown_object, "no object '" + name + "' on host " + public_url_);
+    if (epoch != 0 && epoch != obj->epoch)
+        return reply_error(ErrorCode::source_restarted, "'" + name + "' restarted since the replica last synchronized; call not run");
+    const Schema& schema = obj->source->schema();
+    const auto index = schema.method_index(method);
+    if (!index) return reply_error(ErrorCode::unknown_method, "'" + name + "' (" + schema.type_name() + ") has no method '" + method + "'");
+    const MethodDef& def = schema.methods()[*index];
+    const auto& list = args.as_list();
+    if (list.size() != def.params.size())
+        return reply_error(ErrorCode::bad_arguments, method + " takes " + std::to_string(def.params.size()) +
+                                                         " argument(s), got " + std::to_string(list.size()));
+    for (std::size_t i = 0; i < list.size(); ++i)
+        if (!schema.accepts(def.params[i].type, list[i]))
+            return reply_error(ErrorCode::bad_arguments, "argument " + std::to_string(i + 1) + " of " + method + ": expected " +
+                                                             def.params[i].type + ", got " + list[i].to_string());
+    auto core = std::make_shared<ResponderCore>();
+    core->engine = weak_from_this();
+    core->loop = loop_;
+    core->routing_id = rid;
+    core->call_id = call.is_integer() ? call.as<std::uint64_t>() : 0;
+    core->object = obj->name;
+    core->method = *index;
+    Responder responder(core);
+    try {
+        obj->source->handle_call(*index, list, std::move(responder));
+    } catch (const std::exception& e) {
+        // The Responder was moved into the handler; if the handler threw before answering,
+        // answer here (a Responder destroyed unanswered has already sent "dropped").
+        if (!core->answered) {
+            core->answered = true;
+            answer(*core, Value{}, std::make_pair(ErrorCode::handler_failed, std::string(method) + " failed: " + e.what()));
+        }
+    }
+}
+
+void HostEngine::answer(const ResponderCore& call, Value result, std::optional<std::pair<ErrorCode, std::string>> error) {
+    auto it = objects_.find(call.object);
+    if (!error && it != objects_.end()) {
+        const Schema& schema = it->second->source->schema();
+        const MethodDef& def = schema.methods().at(call.method);
+        const bool is_void = def.return_type == "void";
+        if (is_void ? !result.is_nil() : !schema.accepts(def.return_type, result))
+            error = std::make_pair(ErrorCode::handler_failed, def.name + " returned " + result.to_string() +
+                                                                  " but is declared to return " + def.return_type);
+    }
+    scratch_.clear();
+    scratch_.array(4).uint64(msg::reply).uint64(call.call_id);
+    if (error) scratch_.uint64(static_cast<std::uint64_t>(error->first)).str(error->second);
+    else scratch_.uint64(0).value(result);
+    if (scratch_.size() > options_.max_message_size) {
+        scratch_.clear();
+        scratch_.array(4).uint64(msg::reply).uint64(call.call_id).uint64(static_cast<std::uint64_t>(ErrorCode::too_large))
+            .str("the result exceeds max_message_size");
+    }
+    send_to(call.routing_id, scratch_);
+}
+
+void HostEngine::on_set(const std::string& rid, const Value::List& m) {
+    const Value& call = field(m, 1, "call_id");
+    const std::string& name = name_field(m, 2, "object");
+    const std::uint64_t epoch = u64_field(m, 3, "epoch");
+    const std::string& prop = name_field(m, 4, "property");
+    const Value& value = field(m, 5, "value");
+    auto reply = [&](ErrorCode code, const std::string& text) {
+        scratch_.clear();
+        scratch_.array(4).uint64(msg::reply).value(call).uint64(static_cast<std::uint64_t>(code));
+        if (code == ErrorCode::ok) scratch_.nil();
+        else scratch_.str(text);
+        send_to(rid, scratch_);
+    };
+    HostedObject* obj = find_object(m[2]);
+    if (!obj) return reply(ErrorCode::unknown_object, "no object '" + name + "' on host " + public_url_);
+    if (epoch != 0 && epoch != obj->epoch)
+        return reply(ErrorCode::source_restarted, "'" + name + "' restarted since the replica last synchronized; write not applied");
+    const Schema& schema = obj->source->schema();
+    const auto index = schema.property_index(prop);
+    if (!index) return reply(ErrorCode::unknown_property, "'" + name + "' (" + schema.type_name() + ") has no property '" + prop + "'");
+    const PropertyDef& def = schema.properties()[*index];
+    if (def.mode != PropertyMode::read_write && def.mode != PropertyMode::read_push)
+        return reply(ErrorCode::read_only, "property '" + prop + "' is " + std::string(to_string(def.mode)) + ": replicas cannot change it");
+    if (!schema.accepts(def.type, value))
+        return reply(ErrorCode::bad_arguments, "property '" + prop + "': expected " + def.type + ", got " + value.to_string());
+    try {
+        obj->source->handle_write(*index, value);
+    } catch (const Error& e) {
+        return reply(e.code() == ErrorCode::bad_arguments ? e.code() : ErrorCode::handler_failed, e.what());
+    } catch (const std::exception& e) {
+        return reply(ErrorCode::handler_failed, std::string("write to '") + prop + "' refused: " + e.what());
+    }
+    reply(ErrorCode::ok, {});
+}
+
+void HostEngine::on_replay(const std::string& rid, const Value::List& m) {
+    const Value& req = field(m, 1, "req_id");
+    const std::string& name = name_field(m, 2, "object");
+    const std::uint64_t epoch = u64_field(m, 3, "epoch");
+    const std::uint64_t from = u64_field(m, 4, "from_seq");
+    HostedObject* obj = find_object(m[2]);
+    if (!obj) return send_error(rid, req, ErrorCode::unknown_object, "no object '" + name + "' on host " + public_url_);
+    flush(*obj);
+    const bool covered = epoch == obj->epoch && from >= 1 && from <= obj->seq + 1 &&
+                         !obj->history.empty() && obj->history.front().first_seq <= from;
+    if (!covered) {
+        // History cannot fill the gap: the replica gets a fresh snapshot and counts what it lost.
+        send_snapshot(rid, req, *obj, false);
+        return;
+    }
+    std::vector<const HostedObject::Past*> parts;
+    std::size_t bytes = 0;
+    for (const auto& past : obj->history)
+        if (past.last_seq >= from) { parts.push_back(&past); bytes += past.payload.size() + 8; }
+    if (bytes + 256 > options_.max_message_size) {
+        send_snapshot(rid, req, *obj, false);
+        return;
+    }
+    scratch_.clear();
+    scratch_.array(5).uint64(msg::replayed).value(req).str(obj->name).uint64(obj->epoch).array(static_cast<std::uint32_t>(parts.size()));
+    for (auto* p : parts) scratch_.bin(p->payload.data(), p->payload.size());
+    ++stats_.replays_served;
+    send_to(rid, scratch_);
+}
+
+void HostEngine::on_list(const std::string& rid, const Value::List& m) {
+    const Value& req = field(m, 1, "req_id");
+    scratch_.clear();
+    scratch_.array(3).uint64(msg::objects).value(req).array(static_cast<std::uint32_t>(objects_.size()));
+    for (auto& [name, obj] : objects_)
+        scratch_.array(3).str(name).str(obj->source->schema().type_name()).str(obj->source->schema().signature());
+    send_to(rid, scratch_);
+}
+
+// ---- replies -----------------------------------------------------------------------------------
+
+void HostEngine::send_to(const std::string& rid, const Writer& w) {
+    zmq::message_t id(rid.data(), rid.size());
+    zmq::message_t body(w.data(), w.size());
+    try {
+        // ROUTER_MANDATORY + DONTWAIT: an unknown or full peer is an error value, never a stall.
+        if (!router_.send(id, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+            ++stats_.reply_dropped;
+            return;
+        }
+        if (!router_.send(body, zmq::send_flags::dontwait)) ++stats_.reply_dropped;
+    } catch (const zmq::error_t& e) {
+        if (e.num() == EHOSTUNREACH) ++stats_.unroutable;
+        else throw;
+    }
+}
+
+void HostEngine::send_error(const std::string& rid, const Value& req_id, ErrorCode code, const std::string& message) {
+    scratch_.clear();
+    scratch_.array(4).uint64(msg::error).value(req_id).uint64(static_cast<std::uint64_t>(code)).str(message);
+    send_to(rid, scratch_);
+}
+
+void HostEngine::note_malformed(const std::string& rid, const std::string& why) {
+    ++stats_.malformed;
+    if (malformed_log_.allow()) {
+        std::string peer;
+        for (unsigned char c : rid.substr(0, 8)) peer += "0123456789abcdef"[c >> 4], peer += "0123456789abcdef"[c & 15];
+        log(LogLevel::warn, "host ", public_url_, ": malformed request from peer ", peer, ": ", why, " (",
+            stats_.malformed, " malformed so far, ", malformed_log_.suppressed(), " similar lines suppressed)");
+    }
+}
+
+} // namespace zro::detail

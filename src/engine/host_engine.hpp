@@ -1,0 +1,146 @@
+// zro — shared live objects over ZeroMQ.
+#pragma once
+/// \file
+/// HostEngine: the source side of the protocol. It binds the ROUTER (requests) and XPUB (state
+/// stream) sockets, keeps per-object (epoch, seq, signal count), batches the changes of one
+/// loop turn into one EVENTS message per object, keeps a bounded history for replays, answers
+/// requests and publishes heartbeats. Bad input is counted, logged (rate-limited) and answered
+/// with an error where there is a sender; it never touches object state.
+
+#include "core/log.hpp"
+#include "loop/loop.hpp"
+#include "wire/codec.hpp"
+#include "wire/url.hpp"
+
+#include <zro/node.hpp>
+#include <zro/source.hpp>
+
+#include <zmq.hpp>
+
+#include <deque>
+#include <optional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace zro::detail {
+
+class HostEngine;
+
+/// Counters a host keeps about the traffic it refused or could not deliver.
+struct HostStats {
+    std::uint64_t malformed = 0;         ///< requests that failed decoding or validation
+    std::uint64_t unroutable = 0;        ///< replies to peers that are gone (EHOSTUNREACH)
+    std::uint64_t reply_dropped = 0;     ///< replies dropped because a peer's queue was full
+    std::uint64_t publish_dropped = 0;   ///< PUB sends that would have blocked
+    std::uint64_t replays_served = 0;
+    std::uint64_t snapshots_served = 0;
+};
+
+/// One shared source: its stream position and the messages it has yet to send or may replay.
+struct HostedObject {
+    std::string name;
+    std::string topic;
+    Source* source = nullptr;
+    std::uint64_t epoch = 0;
+    std::uint64_t seq = 0;      ///< seq of the last event recorded (sent or pending)
+    std::uint64_t signals = 0;  ///< signals recorded so far in this epoch
+    // Events of the current turn, already encoded, waiting for the end-of-turn flush.
+    wire::Writer pending;
+    std::uint32_t pending_count = 0;
+    std::uint64_t pending_first_seq = 0;
+    std::vector<std::pair<std::size_t, Value>> coalesced;  ///< latest-value-wins properties
+    bool flush_scheduled = false;
+    struct Past {
+        std::uint64_t first_seq;
+        std::uint64_t last_seq;
+        std::string payload;
+    };
+    std::deque<Past> history;
+    std::size_t history_bytes = 0;
+};
+
+/// The bridge a Source talks to while it is shared (Source::link_ points at it).
+class SourceLink {
+public:
+    SourceLink(HostEngine& engine, HostedObject& object) : engine_(engine), object_(object) {}
+    void attach(Source& s) { s.link_ = this; }
+    static void detach(Source& s) { s.link_ = nullptr; }
+    void property_changed(std::size_t index, const Value& value);
+    void signal_emitted(std::size_t index, const std::vector<Value>& args);
+    HostEngine& engine() { return engine_; }
+    HostedObject& object() { return object_; }
+
+private:
+    HostEngine& engine_;
+    HostedObject& object_;
+};
+
+/// Shared between a Responder and the engine: where and how to send the answer.
+struct ResponderCore {
+    std::weak_ptr<HostEngine> engine;
+    std::shared_ptr<Loop> loop;
+    std::string routing_id;
+    std::uint64_t call_id = 0;
+    std::string object;
+    std::size_t method = 0;
+    bool answered = false;  ///< loop thread only
+};
+
+class HostEngine : public std::enable_shared_from_this<HostEngine> {
+public:
+    HostEngine(std::shared_ptr<Loop> loop, zmq::context_t& ctx, std::string_view url,
+               const NodeOptions& options, std::string node_id);
+    ~HostEngine();
+
+    const std::string& url() const noexcept { return public_url_; }
+    const HostStats& stats() const noexcept { return stats_; }
+
+    void enable(Source& source, std::string_view name);
+    void disable(std::string_view name);
+    void disable_all();
+
+    // Called through SourceLink (loop thread).
+    void record_property(HostedObject& obj, std::size_t index, const Value& value);
+    void record_signal(HostedObject& obj, std::size_t index, const std::vector<Value>& args);
+
+    /// Sends a method result or error (loop thread). Checks the result against the return type.
+    void answer(const ResponderCore& call, Value result, std::optional<std::pair<ErrorCode, std::string>> error);
+
+private:
+    void on_router_readable();
+    void on_xpub_readable();
+    void handle_request(const std::string& routing_id, const void* data, std::size_t size);
+    void heartbeat_all();
+    void schedule_flush(HostedObject& obj);
+    void flush(HostedObject& obj);
+    void publish(const std::string& topic, const char* data, std::size_t size);
+    void send_to(const std::string& routing_id, const wire::Writer& w);
+    void send_error(const std::string& routing_id, const Value& req_id, ErrorCode code, const std::string& message);
+    void send_snapshot(const std::string& routing_id, const Value& req_id, HostedObject& obj, bool with_schema);
+    void note_malformed(const std::string& routing_id, const std::string& why);
+
+    void on_hello(const std::string& rid, const Value::List& m);
+    void on_acquire(const std::string& rid, const Value::List& m);
+    void on_invoke(const std::string& rid, const Value::List& m);
+    void on_set(const std::string& rid, const Value::List& m);
+    void on_replay(const std::string& rid, const Value::List& m);
+    void on_list(const std::string& rid, const Value::List& m);
+    HostedObject* find_object(const Value& name);
+
+    std::shared_ptr<Loop> loop_;
+    NodeOptions options_;
+    std::string node_id_;
+    zmq::socket_t router_;
+    zmq::socket_t xpub_;
+    std::string public_url_;
+    std::string pub_endpoint_;
+    std::unordered_map<std::string, std::unique_ptr<HostedObject>> objects_;
+    std::unordered_map<std::string, std::unique_ptr<SourceLink>> links_;
+    Loop::TimerId heartbeat_timer_ = 0;
+    HostStats stats_;
+    RateLimiter malformed_log_;
+    wire::Writer scratch_;
+};
+
+} // namespace zro::detail

@@ -1,0 +1,89 @@
+// zro — shared live objects over ZeroMQ.
+#pragma once
+/// \file
+/// Link: a client's connection to one host URL — a DEALER for requests and a SUB for the state
+/// stream. It runs the handshake (HELLO/WELCOME, repeated until answered and again whenever the
+/// host goes quiet or turns out to be a new instance), pings, routes PUB messages and replies to
+/// replicas, and owns the pending calls made through it.
+
+#include "core/log.hpp"
+#include "loop/loop.hpp"
+#include "wire/codec.hpp"
+#include "wire/url.hpp"
+
+#include <zro/pending_reply.hpp>
+
+#include <zmq.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace zro::detail {
+
+class NodeCore;
+class ReplicaCore;
+
+class Link {
+public:
+    Link(NodeCore& node, std::string_view url);
+    ~Link();
+
+    const std::string& url() const noexcept { return url_str_; }
+    bool welcomed() const noexcept { return welcomed_; }
+    const std::string& peer_id() const noexcept { return peer_id_; }
+
+    /// Subscribes to an object's topic (reference-counted per replica).
+    void subscribe(const std::string& topic);
+    void unsubscribe(const std::string& topic);
+
+    /// Sends a request; returns false if it could not be queued (no live connection, or too big).
+    bool send(const wire::Writer& w);
+    std::uint64_t next_request_id() noexcept { return next_request_++; }
+
+    /// Registers a pending call and sends the already-encoded request.
+    PendingReply<Value> start_call(ReplicaCore& replica, std::uint64_t call_id, const wire::Writer& request,
+                                   std::chrono::milliseconds timeout);
+    /// Fails every call made by `replica` (or all when nullptr).
+    void fail_calls(const ReplicaCore* replica, ErrorCode code, const std::string& message);
+    /// Forgets a request id that a replica no longer waits for.
+    void track_request(std::uint64_t req_id, ReplicaCore* replica) { requests_[req_id] = replica; }
+    void forget_requests(const ReplicaCore* replica);
+
+    void tick(Loop::Clock::time_point now);
+    void close();
+
+private:
+    struct PendingCall {
+        std::shared_ptr<ReplyState> state;
+        ReplicaCore* replica;
+        Loop::TimerId timer;
+    };
+
+    void on_dealer_readable();
+    void on_sub_readable();
+    void handle_reply(const Value::List& m);
+    void send_hello();
+    void finish_call(std::uint64_t call_id, Value result, std::optional<CallError> error);
+
+    NodeCore& node_;
+    wire::Url url_;
+    std::string url_str_;
+    zmq::socket_t dealer_;
+    zmq::socket_t sub_;
+    std::string sub_endpoint_;  ///< where the SUB is connected now (empty: nowhere yet)
+    bool welcomed_ = false;
+    std::string peer_id_;
+    Loop::Clock::time_point last_heard_{};
+    Loop::Clock::time_point last_hello_{};
+    Loop::Clock::time_point last_ping_{};
+    std::uint64_t next_request_ = 1;
+    std::unordered_map<std::string, int> topics_;
+    std::unordered_map<std::uint64_t, ReplicaCore*> requests_;
+    std::unordered_map<std::uint64_t, PendingCall> calls_;
+    RateLimiter log_limit_;
+    bool closed_ = false;
+};
+
+} // namespace zro::detail

@@ -1,0 +1,73 @@
+// zro — shared live objects over ZeroMQ.
+#pragma once
+/// \file
+/// NodeCore: what a `zro::Node` really is. It owns the loop, the ZeroMQ context reference, the
+/// optional host engine (sources shared by this node), one Link per connected host and the
+/// ReplicaCores of every replica acquired here. All of it lives on the loop thread.
+
+#include "loop/loop.hpp"
+
+#include <zro/node.hpp>
+
+#include <zmq.hpp>
+
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace zro::detail {
+
+class HostEngine;
+class Link;
+class ReplicaCore;
+
+/// The process-wide ZeroMQ context (shared so `inproc://` works between nodes of a process);
+/// created with the first node, destroyed with the last.
+std::shared_ptr<zmq::context_t> shared_context();
+
+/// 64 random bits, for node ids, epochs and call ids.
+std::uint64_t random_u64();
+std::string hex_id(std::uint64_t v);
+
+class NodeCore : public std::enable_shared_from_this<NodeCore> {
+public:
+    explicit NodeCore(NodeOptions options);
+    ~NodeCore();
+
+    /// Runs `fn` now if this thread may touch the loop's state, else posts it and waits.
+    void exec(const std::function<void()>& fn);
+
+    void connect_to(std::string_view url);
+    void add_replica(std::shared_ptr<ReplicaCore> replica);
+    void remove_replica(const ReplicaCore* replica);
+    /// Replicas acquired under `name` (for a Link routing a PUB message); a copy, because
+    /// callbacks run while the caller iterates may add or remove replicas.
+    std::vector<std::shared_ptr<ReplicaCore>> replicas_named(const std::string& name) const;
+    std::vector<std::shared_ptr<ReplicaCore>> all_replicas() const;
+    const std::vector<std::unique_ptr<Link>>& links() const noexcept { return links_; }
+
+    /// Shuts everything down (idempotent): fails pending calls, closes sockets.
+    void shutdown();
+
+    std::chrono::milliseconds heartbeat() const noexcept { return options_.heartbeat_interval; }
+
+    std::shared_ptr<Loop> loop;
+    std::shared_ptr<zmq::context_t> context;
+    NodeOptions options_;
+    std::string node_id;
+    std::shared_ptr<HostEngine> host;  ///< set by zro::Host
+    std::thread thread;                ///< the loop thread made by start()
+
+private:
+    void tick();
+
+    std::vector<std::unique_ptr<Link>> links_;
+    std::unordered_map<std::string, std::vector<std::shared_ptr<ReplicaCore>>> replicas_;
+    Loop::TimerId tick_timer_ = 0;
+    bool shut_down_ = false;
+};
+
+} // namespace zro::detail

@@ -1,0 +1,423 @@
+// zro — shared live objects over ZeroMQ.
+#include "engine/replica_core.hpp"
+
+#include "core/log.hpp"
+#include "engine/link.hpp"
+#include "engine/node_core.hpp"
+#include "wire/codec.hpp"
+#include "wire/protocol.hpp"
+
+#include <zro/error.hpp>
+
+#include <algorithm>
+
+namespace zro::detail {
+
+using namespace wire;
+
+namespace {
+/// A pre-snapshot / mid-repair buffer larger than this is dropped (gap detection recovers).
+constexpr std::size_t max_buffer_bytes = 8u << 20;
+
+std::uint64_t u64_at(const Value::List& m, std::size_t i) {
+    if (i >= m.size()) throw Error(ErrorCode::malformed_message, "field " + std::to_string(i) + " missing");
+    return m[i].as<std::uint64_t>();
+}
+} // namespace
+
+ReplicaCore::ReplicaCore(NodeCore& node, Replica& owner, std::string name)
+    : node_(node), owner_(&owner), name_(std::move(name)), topic_(topic_of(name_)) {}
+
+std::shared_ptr<Loop> ReplicaCore::loop_ref() const { return orphaned_ ? nullptr : node_.loop; }
+
+// ---- lifecycle -----------------------------------------------------------------------------
+
+void ReplicaCore::set_state(ReplicaState s, std::string why) {
+    if (!why.empty()) reason = std::move(why);
+    if (s == state) return;
+    const ReplicaState before = state;
+    state = s;
+    log(LogLevel::info, "replica '", name_, "': ", to_string(before), " -> ", to_string(s),
+        reason.empty() ? "" : " (", reason, reason.empty() ? "" : ")");
+    if (owner_) state_cbs(s, before);
+}
+
+void ReplicaCore::become_suspect(const std::string& why, ErrorCode calls_fail_with) {
+    sync_ = Sync::idle;
+    buffer_.clear();
+    buffer_bytes_ = 0;
+    for (auto& l : node_.links()) {
+        l->fail_calls(this, calls_fail_with, "'" + name_ + "': " + why);
+        l->forget_requests(this);
+    }
+    if (state == ReplicaState::suspect) return;
+    ++stats.suspect_count;
+    set_state(ReplicaState::suspect, why);
+}
+
+void ReplicaCore::notice(ReplicaNotice::Kind kind, std::uint64_t first, std::uint64_t last, std::uint64_t count,
+                         std::string message) {
+    log(kind == ReplicaNotice::Kind::signals_lost ? LogLevel::warn : LogLevel::info, "replica '", name_, "': ", message);
+    if (owner_) notice_cbs(ReplicaNotice{kind, first, last, count, std::move(message)});
+}
+
+void ReplicaCore::malformed(const std::string& why) {
+    ++stats.malformed_messages;
+    static thread_local RateLimiter limiter;
+    if (limiter.allow()) log(LogLevel::warn, "replica '", name_, "': ignored a malformed message from the host: ", why);
+}
+
+void ReplicaCore::orphan() {
+    if (state == ReplicaState::valid) set_state(ReplicaState::suspect, "the node was destroyed");
+    orphaned_ = true;
+    link_ = request_link_ = nullptr;
+    subscribed_.clear();
+    buffer_.clear();
+}
+
+void ReplicaCore::detach() {
+    auto self = shared_from_this();
+    owner_ = nullptr;
+    if (orphaned_) return;
+    for (auto& l : node_.links()) {
+        l->fail_calls(this, ErrorCode::cancelled, "the replica '" + name_ + "' was destroyed");
+        l->forget_requests(this);
+    }
+    for (Link* l : subscribed_) l->unsubscribe(topic_);
+    subscribed_.clear();
+    link_ = nullptr;
+    node_.remove_replica(this);
+}
+
+void ReplicaCore::tick(Loop::Clock::time_point now) {
+    if (!owner_) return;
+    const auto hb = node_.heartbeat();
+    if (link_ && state == ReplicaState::valid && sync_ == Sync::idle && now - last_heard_ > 3 * hb) {
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - last_heard_).count();
+        become_suspect("no heartbeat from " + link_->url() + " for " + std::to_string(ms) + " ms", ErrorCode::source_gone);
+    }
+    if (sync_ != Sync::idle && now - request_sent_ > 3 * hb) {
+        sync_ = Sync::idle;  // the request or its answer was lost: ask again below
+        if (request_link_) request_link_->forget_requests(this);
+    }
+    if (sync_ != Sync::idle || state == ReplicaState::valid || now - request_sent_ < hb) return;
+    // Not in sync and nothing in flight: (re)acquire, from our host if it is there, else from
+    // the next welcomed host in turn.
+    if (link_ && link_->welcomed()) return start_acquire(*link_);
+    const auto& links = node_.links();
+    for (std::size_t i = 0; i < links.size(); ++i) {
+        Link& l = *links[(next_link_ + i) % links.size()];
+        if (!l.welcomed()) continue;
+        next_link_ = (next_link_ + i + 1) % links.size();
+        return start_acquire(l);
+    }
+}
+
+void ReplicaCore::on_link_reset(Link& link) {
+    if (request_link_ == &link && sync_ != Sync::idle) sync_ = Sync::idle;
+    if (link_ != &link) return;
+    if (state == ReplicaState::valid) become_suspect("host " + link.url() + " restarted", ErrorCode::source_restarted);
+    start_acquire(link);
+}
+
+void ReplicaCore::on_link_closed(Link& link) {
+    std::erase(subscribed_, &link);
+    if (request_link_ == &link) { sync_ = Sync::idle; request_link_ = nullptr; }
+    if (link_ == &link) {
+        link_ = nullptr;
+        if (state == ReplicaState::valid) become_suspect("the node is shutting down", ErrorCode::cancelled);
+    }
+}
+
+// ---- synchronisation ---------------------------------------------------------------------------
+
+void ReplicaCore::start_acquire(Link& link) {
+    if (std::find(subscribed_.begin(), subscribed_.end(), &link) == subscribed_.end()) {
+        link.subscribe(topic_);  // subscribe first, so nothing after the snapshot is missed
+        subscribed_.push_back(&link);
+    }
+    if (request_link_) request_link_->forget_requests(this);
+    const Schema* expected = owner_ ? owner_->expected_schema() : nullptr;
+    request_id_ = link.next_request_id();
+    link.track_request(request_id_, this);
+    Writer w;
+    w.array(5).uint64(msg::acquire).uint64(request_id_).str(name_);
+    if (expected) w.str(expected->signature());
+    else w.nil();
+    // A dynamic replica needs the schema unless it already holds the one with this signature.
+    w.boolean(expected == nullptr);
+    sync_ = Sync::acquiring;
+    request_link_ = &link;
+    request_sent_ = Loop::Clock::now();
+    if (!link.send(w)) sync_ = Sync::idle;  // not connected: tick retries
+}
+
+void ReplicaCore::start_repair(std::uint64_t seen_first_seq) {
+    if (!link_) return;
+    ++stats.gaps_detected;
+    const std::uint64_t from = applied_ + 1;
+    notice(ReplicaNotice::Kind::gap_detected, from, seen_first_seq - 1, seen_first_seq - from,
+           "missed messages " + std::to_string(from) + ".." + std::to_string(seen_first_seq - 1) + "; repairing");
+    if (request_link_) request_link_->forget_requests(this);
+    request_id_ = link_->next_request_id();
+    link_->track_request(request_id_, this);
+    Writer w;
+    w.array(5).uint64(msg::replay).uint64(request_id_).str(name_).uint64(epoch_).uint64(from);
+    sync_ = Sync::repairing;
+    request_link_ = link_;
+    request_sent_ = Loop::Clock::now();
+    if (!link_->send(w)) sync_ = Sync::idle;
+}
+
+void ReplicaCore::on_snapshot(Link& from, const Value::List& m) {
+    if (!owner_ || sync_ == Sync::idle || request_link_ != &from) return;
+    std::shared_ptr<const Schema> new_schema;
+    std::vector<Value> values;
+    std::uint64_t epoch, seq, signals;
+    std::string sig;
+    try {
+        if (m.size() < 9) throw Error(ErrorCode::malformed_message, "short SNAPSHOT");
+        epoch = u64_at(m, 3);
+        seq = u64_at(m, 4);
+        signals = u64_at(m, 5);
+        sig = m[6].as_string();
+        const Schema* expected = owner_->expected_schema();
+        if (expected && expected->signature() != sig) {
+            sync_ = Sync::idle;
+            signature = sig;
+            set_state(ReplicaState::signature_mismatch,
+                      "source '" + name_ + "' on " + from.url() + " has signature " + sig + ", this replica was built for " +
+                          expected->signature() + " (" + expected->type_name() + ")");
+            return;
+        }
+        if (expected) new_schema = std::shared_ptr<const Schema>(expected, [](const Schema*) {});
+        else if (!m[8].is_nil()) new_schema = std::make_shared<const Schema>(Schema::from_value(m[8]));
+        else if (schema && schema->signature() == sig) new_schema = schema;
+        else throw Error(ErrorCode::malformed_message, "snapshot without the schema a dynamic replica needs");
+        if (new_schema->signature() != sig) throw Error(ErrorCode::malformed_message, "snapshot schema does not match its signature");
+        values = m[7].as_list();
+        const auto& props = new_schema->properties();
+        if (values.size() != props.size()) throw Error(ErrorCode::malformed_message, "snapshot has " + std::to_string(values.size()) + " values for " + std::to_string(props.size()) + " properties");
+        for (std::size_t i = 0; i < values.size(); ++i)
+            if (!new_schema->accepts(props[i].type, values[i]))
+                throw Error(ErrorCode::malformed_message, "snapshot value of '" + props[i].name + "' is not a " + props[i].type);
+    } catch (const Error& e) {
+        malformed(e.what());
+        sync_ = Sync::idle;  // tick asks again
+        return;
+    }
+    // What could not be recovered: signals are events, a snapshot does not bring them back.
+    if (initialized_once_ && epoch == epoch_) {
+        ++stats.repaired_by_snapshot;
+        notice(ReplicaNotice::Kind::resynchronized, applied_ + 1, seq, seq > applied_ ? seq - applied_ : 0,
+               "resynchronized by snapshot at seq " + std::to_string(seq));
+        if (signals > signals_) {
+            stats.signals_lost += signals - signals_;
+            notice(ReplicaNotice::Kind::signals_lost, applied_ + 1, seq, signals - signals_,
+                   std::to_string(signals - signals_) + " signal(s) lost in the gap");
+        }
+    } else if (initialized_once_ && epoch != epoch_) {
+        for (auto& l : node_.links()) l->fail_calls(this, ErrorCode::source_restarted, "'" + name_ + "' restarted");
+        notice(ReplicaNotice::Kind::source_restarted, 0, seq, 0, "source restarted (new epoch " + hex_id(epoch) + ")");
+        if (host_signals_ > signals_) {
+            stats.signals_lost += host_signals_ - signals_;
+            notice(ReplicaNotice::Kind::signals_lost, applied_ + 1, 0, host_signals_ - signals_,
+                   std::to_string(host_signals_ - signals_) + " signal(s) of the previous incarnation lost");
+        }
+    }
+    link_ = &from;
+    epoch_ = epoch;
+    applied_ = seq;
+    signals_ = host_signals_ = signals;
+    signature = sig;
+    schema = new_schema;
+    sync_ = Sync::idle;
+    last_heard_ = Loop::Clock::now();
+    ++stats.snapshots;
+    auto self = shared_from_this();  // user callbacks may destroy the replica
+    owner_->apply_snapshot(*schema, std::move(values));
+    if (!owner_) return;
+    drain_buffer();
+    if (!owner_) return;
+    set_state(ReplicaState::valid, "");
+    if (!initialized_once_ && owner_) {
+        initialized_once_ = true;
+        initialized_cbs();
+    }
+}
+
+void ReplicaCore::on_replayed(Link& from, const Value::List& m) {
+    if (!owner_ || sync_ != Sync::repairing || request_link_ != &from || link_ != &from) return;
+    auto self = shared_from_this();
+    try {
+        if (m.size() < 5) throw Error(ErrorCode::malformed_message, "short REPLAYED");
+        if (u64_at(m, 3) != epoch_) return start_acquire(from);
+        const std::uint64_t gap_from = applied_ + 1;
+        for (const Value& part : m[4].as_list()) {
+            const auto& bytes = part.as_bytes().data;
+            auto decoded = decode(bytes.data(), bytes.size());
+            const Value* v = std::get_if<Value>(&decoded);
+            if (!v || !v->is_list()) throw Error(ErrorCode::malformed_message, "undecodable replayed message");
+            if (!apply_events(v->as_list())) return start_acquire(from);  // history had a hole
+            if (!owner_) return;
+        }
+        sync_ = Sync::idle;
+        ++stats.repaired_by_replay;
+        notice(ReplicaNotice::Kind::gap_repaired, gap_from, applied_, applied_ + 1 - gap_from,
+               "gap repaired by replay up to seq " + std::to_string(applied_));
+    } catch (const Error& e) {
+        malformed(e.what());
+        return start_acquire(from);
+    }
+    drain_buffer();
+    if (owner_ && sync_ == Sync::idle && state == ReplicaState::suspect) set_state(ReplicaState::valid, "");
+}
+
+void ReplicaCore::on_request_failed(Link& from, ErrorCode code, const std::string& message) {
+    if (request_link_ != &from || sync_ == Sync::idle) return;
+    sync_ = Sync::idle;
+    if (code == ErrorCode::unknown_object && link_ == &from) {
+        link_ = nullptr;  // no longer there; look on every host
+        if (state == ReplicaState::valid) become_suspect(message, ErrorCode::source_gone);
+    }
+    if (state != ReplicaState::valid) reason = message;
+    log(LogLevel::debug, "replica '", name_, "': ", message);
+}
+
+// ---- the stream --------------------------------------------------------------------------------
+
+void ReplicaCore::on_publication(Link& from, const Value::List& m, std::size_t raw_size) {
+    if (!owner_) return;
+    try {
+        const auto type = m[0].as<std::uint64_t>();
+        if (&from == link_) last_heard_ = Loop::Clock::now();
+        switch (type) {
+        case msg::events:
+            if (sync_ != Sync::idle && &from == request_link_) return buffer(from, m, raw_size);
+            if (&from != link_) return;
+            return handle_events(from, m, raw_size);
+        case msg::sync:
+        case msg::heartbeat: {
+            const auto epoch = u64_at(m, 1), seq = u64_at(m, 2), signals = u64_at(m, 3);
+            if (sync_ != Sync::idle) {
+                if (epoch == epoch_) host_signals_ = std::max(host_signals_, signals);
+                return;
+            }
+            if (&from != link_) return;
+            return check_position(epoch, seq, signals);
+        }
+        case msg::withdrawn:
+            if (&from != link_ || u64_at(m, 1) != epoch_) return;
+            link_ = nullptr;
+            return become_suspect("source withdrawn by host " + from.url(), ErrorCode::source_gone);
+        default:
+            return;  // unknown publication types are ignored: newer hosts may add some
+        }
+    } catch (const Error& e) {
+        malformed(e.what());
+    }
+}
+
+void ReplicaCore::check_position(std::uint64_t epoch, std::uint64_t seq, std::uint64_t signals) {
+    if (epoch != epoch_) return start_acquire(*link_);  // restarted source
+    host_signals_ = std::max(host_signals_, signals);
+    // PUB keeps order: a heartbeat follows the events it counts, so seq > applied means the
+    // last events were lost.
+    if (seq > applied_) return start_repair(seq + 1);
+    if (state == ReplicaState::suspect) set_state(ReplicaState::valid, "");
+}
+
+void ReplicaCore::handle_events(Link& from, const Value::List& m, std::size_t size) {
+    if (sync_ != Sync::idle) return buffer(from, m, size);
+    if (u64_at(m, 1) != epoch_) {
+        start_acquire(from);
+        return buffer(from, m, size);
+    }
+    if (!apply_events(m)) {
+        start_repair(u64_at(m, 2));
+        return buffer(from, m, size);
+    }
+    if (owner_ && state == ReplicaState::suspect && sync_ == Sync::idle) set_state(ReplicaState::valid, "");
+}
+
+bool ReplicaCore::apply_events(const Value::List& m) {
+    if (m.size() < 4 || m[0].as<std::uint64_t>() != msg::events) throw Error(ErrorCode::malformed_message, "not an EVENTS message");
+    if (u64_at(m, 1) != epoch_) throw Error(ErrorCode::malformed_message, "EVENTS of another epoch");
+    const std::uint64_t first = u64_at(m, 2);
+    const auto& events = m[3].as_list();
+    if (first > applied_ + 1) return false;
+    const auto& props = schema->properties();
+    const auto& sigs = schema->signals();
+    for (std::size_t i = 0; i < events.size() && owner_; ++i) {
+        const std::uint64_t seq = first + i;
+        if (seq <= applied_) continue;
+        applied_ = seq;
+        const Value& ev = events[i];
+        if (!ev.is_list() || ev.as_list().size() != 3) { malformed("event is not [kind, index, data]"); continue; }
+        const auto& e = ev.as_list();
+        const auto kind = e[0].as<std::uint64_t>();
+        const auto index = e[1].as<std::uint64_t>();
+        if (kind == event_property) {
+            if (index >= props.size() || !schema->accepts(props[index].type, e[2])) { malformed("bad property event"); continue; }
+            ++stats.deltas_applied;
+            owner_->apply_property(index, e[2]);
+        } else if (kind == event_signal) {
+            ++signals_;
+            if (index >= sigs.size() || !e[2].is_list() || e[2].as_list().size() != sigs[index].params.size()) {
+                malformed("bad signal event");
+                continue;
+            }
+            ++stats.signals_delivered;
+            owner_->apply_signal(index, e[2].as_list());
+        } else {
+            malformed("unknown event kind");
+        }
+    }
+    return true;
+}
+
+void ReplicaCore::buffer(Link& from, const Value::List& m, std::size_t size) {
+    if (buffer_.size() >= node_.options_.replica_buffer_messages || buffer_bytes_ + size > max_buffer_bytes) {
+        // Too far behind to catch up from the buffer: drop it; the next message shows a gap.
+        static thread_local RateLimiter limiter;
+        if (limiter.allow()) log(LogLevel::warn, "replica '", name_, "' is too slow: its buffer overflowed (gap repair follows)");
+        buffer_.clear();
+        buffer_bytes_ = 0;
+    }
+    buffer_.push_back({&from, m, size});
+    buffer_bytes_ += size;
+}
+
+void ReplicaCore::drain_buffer() {
+    std::deque<Buffered> items;
+    items.swap(buffer_);
+    buffer_bytes_ = 0;
+    for (auto& b : items) {
+        if (!owner_) return;
+        if (b.from != link_) continue;
+        handle_events(*b.from, b.msg, b.size);  // re-buffers once a new repair starts
+    }
+}
+
+// ---- calls -------------------------------------------------------------------------------------
+
+PendingReply<Value> ReplicaCore::call(std::uint8_t type, std::string_view member, Value payload,
+                                      std::chrono::milliseconds timeout) {
+    auto fail = [&](ErrorCode code, std::string text) {
+        auto st = std::make_shared<ReplyState>();
+        st->loop = node_.loop;
+        PendingReply<Value> r(st);
+        st->finish({}, CallError{code, std::move(text)});
+        return r;
+    };
+    if (orphaned_) return PendingReply<Value>::failed(ErrorCode::cancelled, "the node of replica '" + name_ + "' was destroyed");
+    if (state != ReplicaState::valid || !link_)
+        return fail(ErrorCode::not_connected, "replica '" + name_ + "' is not valid (state " + std::string(to_string(state)) +
+                                                  (reason.empty() ? "" : ": " + reason) + ")");
+    const auto id = link_->next_request_id();
+    Writer w;
+    w.array(6).uint64(type).uint64(id).str(name_).uint64(epoch_).str(member).value(payload);
+    return link_->start_call(*this, id, w, timeout);
+}
+
+} // namespace zro::detail

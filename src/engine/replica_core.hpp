@@ -1,0 +1,102 @@
+// zro — shared live objects over ZeroMQ.
+#pragma once
+/// \file
+/// ReplicaCore: the client side of one replica's protocol — acquire, snapshot, the ordered
+/// event stream with (epoch, seq) checks, gap repair (replay, else resnapshot), liveness and
+/// the lifecycle state machine. The user-facing `zro::Replica` subclass only stores values.
+
+#include "loop/loop.hpp"
+
+#include <zro/replica.hpp>
+
+#include <deque>
+#include <memory>
+#include <string>
+
+namespace zro::detail {
+
+class Link;
+class NodeCore;
+
+class ReplicaCore : public std::enable_shared_from_this<ReplicaCore> {
+public:
+    ReplicaCore(NodeCore& node, Replica& owner, std::string name);
+
+    const std::string& name() const noexcept { return name_; }
+    const std::string& topic() const noexcept { return topic_; }
+    Link* link() const noexcept { return link_; }
+    /// The node's loop, or nullptr once the node is gone.
+    std::shared_ptr<Loop> loop_ref() const;
+
+    // ---- from Link (loop thread) -------------------------------------------------------------
+    /// A PUB message on this replica's topic from `from`.
+    void on_publication(Link& from, const Value::List& msg, std::size_t raw_size);
+    /// SNAPSHOT / REPLAYED / ERROR answering a request this replica made.
+    void on_snapshot(Link& from, const Value::List& msg);
+    void on_replayed(Link& from, const Value::List& msg);
+    void on_request_failed(Link& from, ErrorCode code, const std::string& message);
+    /// The link reconnected to a new host instance (another node id behind the same URL).
+    void on_link_reset(Link& link);
+    /// The link is gone (node shutting down).
+    void on_link_closed(Link& link);
+    /// Periodic: liveness and retries.
+    void tick(Loop::Clock::time_point now);
+
+    // ---- from the Replica API ----------------------------------------------------------------
+    PendingReply<Value> call(std::uint8_t type, std::string_view member, Value payload, std::chrono::milliseconds timeout);
+    void detach();  ///< the Replica object is being destroyed
+    void orphan();  ///< the node is being destroyed: forget it, become suspect
+
+    ReplicaState state = ReplicaState::uninitialized;
+    std::string reason;
+    ReplicaStats stats;
+    std::string signature;
+    std::shared_ptr<const Schema> schema;
+    CallbackList<> initialized_cbs;
+    CallbackList<ReplicaState, ReplicaState> state_cbs;
+    CallbackList<const ReplicaNotice&> notice_cbs;
+
+private:
+    enum class Sync : std::uint8_t { idle, acquiring, repairing };
+    struct Buffered {
+        Link* from;
+        Value::List msg;
+        std::size_t size;
+    };
+
+    void set_state(ReplicaState s, std::string why = {});
+    void become_suspect(const std::string& why, ErrorCode calls_fail_with);
+    void start_acquire(Link& link);
+    void start_repair(std::uint64_t seen_first_seq);
+    /// Applies an EVENTS message; returns false on a gap (nothing of it applied past the gap).
+    bool apply_events(const Value::List& msg);
+    void drain_buffer();
+    void buffer(Link& from, const Value::List& msg, std::size_t size);
+    void notice(ReplicaNotice::Kind kind, std::uint64_t first, std::uint64_t last, std::uint64_t count, std::string message);
+    void malformed(const std::string& why);
+    void handle_events(Link& from, const Value::List& msg, std::size_t size);
+    void check_position(std::uint64_t epoch, std::uint64_t seq, std::uint64_t signals);
+
+    NodeCore& node_;
+    Replica* owner_;
+    std::string name_;
+    std::string topic_;
+    Link* link_ = nullptr;          ///< the host this replica is attached to
+    std::uint64_t epoch_ = 0;       ///< the source incarnation our state belongs to
+    std::uint64_t applied_ = 0;     ///< seq of the last applied event
+    std::uint64_t signals_ = 0;     ///< signals the source had emitted up to applied_
+    std::uint64_t host_signals_ = 0;///< the highest signal count the host announced for epoch_
+    Sync sync_ = Sync::idle;
+    std::uint64_t request_id_ = 0;  ///< the outstanding ACQUIRE/REPLAY
+    Link* request_link_ = nullptr;
+    Loop::Clock::time_point request_sent_{};
+    Loop::Clock::time_point last_heard_{};
+    std::size_t next_link_ = 0;     ///< round-robin over links while looking for the source
+    std::deque<Buffered> buffer_;
+    std::size_t buffer_bytes_ = 0;
+    std::vector<Link*> subscribed_; ///< links whose SUB carries our topic
+    bool initialized_once_ = false;
+    bool orphaned_ = false;         ///< node_ is gone
+};
+
+} // namespace zro::detail
