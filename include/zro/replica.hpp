@@ -124,6 +124,9 @@ protected:
                                        std::chrono::milliseconds timeout);
     /// The schema in use (the source's for dynamic replicas); nullptr before the first snapshot.
     const Schema* current_schema() const noexcept;
+    /// Stops delivery to this object. Subclasses call it first thing in their destructor, so
+    /// the loop never calls into a half-destroyed replica. Idempotent; any thread.
+    void detach();
 
 private:
     friend class detail::ReplicaCore;

@@ -31,8 +31,10 @@ std::string_view to_string(ReplicaNotice::Kind k) noexcept {
 
 Replica::Replica() = default;
 
-Replica::~Replica() {
-    if (core_) core_->detach();
+Replica::~Replica() { detach(); }
+
+void Replica::detach() {
+    if (core_) core_->detach_safely();
 }
 
 const std::string& Replica::name() const noexcept { return core_->name(); }
@@ -56,9 +58,8 @@ Connection Replica::on_notice(std::function<void(const ReplicaNotice&)> fn) {
 
 bool Replica::wait_for_source(std::chrono::milliseconds timeout) {
     auto core = core_;
-    if (core->state == ReplicaState::valid && detail::Loop::callback_depth() == 0) return true;
     auto loop = core->loop_ref();
-    if (!loop) return core->state == ReplicaState::valid;
+    if (!loop) return false;  // the node is gone
     return loop->wait_until([core] { return core->state == ReplicaState::valid; }, timeout);
 }
 

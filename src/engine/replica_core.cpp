@@ -75,6 +75,17 @@ void ReplicaCore::orphan() {
     buffer_.clear();
 }
 
+void ReplicaCore::detach_safely() {
+    if (!owner_) return;
+    if (orphaned_) {
+        owner_ = nullptr;
+        return;
+    }
+    node_.exec([this] {
+        if (owner_) detach();
+    });
+}
+
 void ReplicaCore::detach() {
     auto self = shared_from_this();
     owner_ = nullptr;

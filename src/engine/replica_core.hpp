@@ -44,7 +44,8 @@ public:
 
     // ---- from the Replica API ----------------------------------------------------------------
     PendingReply<Value> call(std::uint8_t type, std::string_view member, Value payload, std::chrono::milliseconds timeout);
-    void detach();  ///< the Replica object is being destroyed
+    void detach();  ///< the Replica object is being destroyed (loop thread)
+    void detach_safely();  ///< detach() from any thread; idempotent
     void orphan();  ///< the node is being destroyed: forget it, become suspect
 
     ReplicaState state = ReplicaState::uninitialized;

@@ -1,0 +1,114 @@
+// zro — shared live objects over ZeroMQ.
+// The event loop: timers, posting from other threads, end-of-turn work, blocking waits.
+
+#include "loop/loop.hpp"
+
+#include <zro/error.hpp>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+using namespace std::chrono_literals;
+using zro::detail::Loop;
+
+TEST(Loop, OneShotAndRepeatingTimersFireInOrder) {
+    auto loop = std::make_shared<Loop>();
+    std::vector<int> order;
+    loop->add_timer(30ms, [&] { order.push_back(2); });
+    loop->add_timer(10ms, [&] { order.push_back(1); });
+    int ticks = 0;
+    Loop::TimerId rep = 0;
+    rep = loop->add_timer(5ms, [&] { if (++ticks == 3) loop->cancel_timer(rep); }, true);
+    loop->add_timer(60ms, [&] { loop->stop(); });
+    loop->run();
+    EXPECT_EQ(order, (std::vector<int>{1, 2}));
+    EXPECT_EQ(ticks, 3);
+}
+
+TEST(Loop, CancelledTimerNeverFires) {
+    auto loop = std::make_shared<Loop>();
+    bool fired = false;
+    auto id = loop->add_timer(5ms, [&] { fired = true; });
+    loop->cancel_timer(id);
+    loop->add_timer(20ms, [&] { loop->stop(); });
+    loop->run();
+    EXPECT_FALSE(fired);
+}
+
+TEST(Loop, PostFromManyThreadsRunsEveryTaskOnTheLoopThread) {
+    auto loop = std::make_shared<Loop>();
+    std::atomic<int> count{0};
+    std::thread::id loop_thread;
+    std::thread runner([&] { loop_thread = std::this_thread::get_id(); loop->run(); });
+    while (!loop->running()) std::this_thread::yield();
+    std::vector<std::thread> posters;
+    std::atomic<bool> wrong_thread{false};
+    for (int t = 0; t < 4; ++t)
+        posters.emplace_back([&] {
+            for (int i = 0; i < 1000; ++i)
+                loop->post([&] {
+                    if (!loop->in_loop_thread()) wrong_thread = true;
+                    ++count;
+                });
+        });
+    for (auto& p : posters) p.join();
+    EXPECT_TRUE(loop->wait_until([&] { return count.load() == 4000; }, 5s));
+    loop->stop();
+    runner.join();
+    EXPECT_FALSE(wrong_thread.load());
+    EXPECT_EQ(count.load(), 4000);
+}
+
+TEST(Loop, DeferredWorkRunsAtTheEndOfTheTurnAfterTimers) {
+    auto loop = std::make_shared<Loop>();
+    std::vector<std::string> seen;
+    loop->add_timer(1ms, [&] {
+        loop->defer([&] { seen.push_back("deferred"); });
+        seen.push_back("timer");
+    });
+    loop->add_timer(20ms, [&] { loop->stop(); });
+    loop->run();
+    EXPECT_EQ(seen, (std::vector<std::string>{"timer", "deferred"}));
+}
+
+TEST(Loop, WaitUntilPumpsTheLoopWhenNobodyRunsIt) {
+    auto loop = std::make_shared<Loop>();
+    bool flag = false;
+    loop->add_timer(20ms, [&] { flag = true; });
+    EXPECT_TRUE(loop->wait_until([&] { return flag; }, 2s));
+}
+
+TEST(Loop, WaitUntilTimesOut) {
+    auto loop = std::make_shared<Loop>();
+    const auto start = Loop::Clock::now();
+    EXPECT_FALSE(loop->wait_until([] { return false; }, 50ms));
+    EXPECT_GE(Loop::Clock::now() - start, 50ms);
+}
+
+TEST(Loop, WaitUntilInsideACallbackRefusesWithWouldDeadlock) {
+    auto loop = std::make_shared<Loop>();
+    zro::ErrorCode code = zro::ErrorCode::ok;
+    loop->post([&] {
+        try {
+            loop->wait_until([] { return true; }, 1s);
+        } catch (const zro::Error& e) {
+            code = e.code();
+        }
+        loop->stop();
+    });
+    loop->run();
+    EXPECT_EQ(code, zro::ErrorCode::would_deadlock);
+}
+
+TEST(Loop, WaitUntilFromAnotherThreadWhileTheLoopRunsElsewhere) {
+    auto loop = std::make_shared<Loop>();
+    int value = 0;  // only touched on the loop thread
+    loop->add_timer(5ms, [&] { ++value; }, true);
+    std::thread runner([&] { loop->run(); });
+    while (!loop->running()) std::this_thread::yield();
+    EXPECT_TRUE(loop->wait_until([&] { return value >= 5; }, 5s));
+    loop->stop();
+    runner.join();
+}

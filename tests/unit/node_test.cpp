@@ -1,0 +1,274 @@
+// zro — shared live objects over ZeroMQ.
+// A host and a client node in one process, over real sockets (tcp loopback, ipc, inproc), driven
+// from the test thread. Multi-process behaviour is covered by tests/integration.
+
+#include <zro/zro.hpp>
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+zro::Schema switch_schema() {
+    zro::Schema s("SimpleSwitch");
+    s.add_property("currState", "bool", false, zro::PropertyMode::read_push)
+        .add_property("label", "string", "switch", zro::PropertyMode::read_write)
+        .add_property("serial", "string", "A1", zro::PropertyMode::constant)
+        .add_signal("toggled", {{"state", "bool"}, {"count", "int32"}})
+        .add_method("server_slot", {{"clientState", "bool"}})
+        .add_method("add", {{"a", "int32"}, {"b", "int32"}}, "int32");
+    return s;
+}
+
+zro::NodeOptions fast() {
+    zro::NodeOptions o;
+    o.heartbeat_interval = 50ms;
+    return o;
+}
+
+/// Runs both nodes' loops (each node has its own; in one thread we alternate).
+void pump(zro::Node& a, zro::Node& b, std::chrono::milliseconds d) {
+    const auto end = std::chrono::steady_clock::now() + d;
+    while (std::chrono::steady_clock::now() < end) {
+        a.run_for(2ms);
+        b.run_for(2ms);
+    }
+}
+
+template <class Pred> bool pump_until(zro::Node& a, zro::Node& b, Pred pred, std::chrono::milliseconds d = 3s) {
+    const auto end = std::chrono::steady_clock::now() + d;
+    while (!pred()) {
+        if (std::chrono::steady_clock::now() > end) return false;
+        a.run_for(2ms);
+        b.run_for(2ms);
+    }
+    return true;
+}
+
+} // namespace
+
+TEST(Node, ReplicaInitializesFollowsChangesAndSignalsInOrder) {
+    zro::Host host("tcp://127.0.0.1:*", fast());
+    zro::DynamicSource src(switch_schema());
+    auto reg = host.enable_remoting(src, "SimpleSwitch");
+
+    zro::Node client(fast());
+    client.connect_to(host.url());
+    auto rep = client.acquire_dynamic("SimpleSwitch");
+    EXPECT_EQ(rep->state(), zro::ReplicaState::uninitialized);
+    bool initialized = false;
+    rep->on_initialized([&] { initialized = true; });
+    std::vector<std::string> seen;
+    rep->on_property_changed([&](std::string_view n, const zro::Value& v) { seen.push_back(std::string(n) + "=" + v.to_string()); });
+    rep->on_signal([&](std::string_view n, const std::vector<zro::Value>& a) { seen.push_back(std::string(n) + "(" + a[0].to_string() + "," + a[1].to_string() + ")"); });
+
+    ASSERT_TRUE(pump_until(host, client, [&] { return rep->valid(); }));
+    EXPECT_TRUE(initialized);
+    EXPECT_EQ(rep->property("label"), zro::Value("switch"));
+    EXPECT_EQ(rep->schema().signature(), src.schema().signature());
+
+    src.set_property("currState", true);
+    src.emit_signal("toggled", {true, 1});
+    src.set_property("currState", false);
+    src.set_property("currState", false);  // no change: no notification
+    src.set_property("label", "x");
+    ASSERT_TRUE(pump_until(host, client, [&] { return seen.size() == 4; }));
+    EXPECT_EQ(seen, (std::vector<std::string>{"currState=true", "toggled(true,1)", "currState=false", "label=\"x\""}));
+    EXPECT_EQ(rep->stats().gaps_detected, 0u);
+}
+
+TEST(Node, MethodCallsReturnResultsAndErrors) {
+    zro::Host host("tcp://127.0.0.1:*", fast());
+    zro::DynamicSource src(switch_schema());
+    src.on_call("add", [](const std::vector<zro::Value>& a) { return zro::Value(a[0].as<int>() + a[1].as<int>()); });
+    src.on_call("server_slot", [](const std::vector<zro::Value>&) -> zro::Value { throw std::runtime_error("boom"); });
+    auto reg = host.enable_remoting(src, "S");
+    zro::Node client(fast());
+    client.connect_to(host.url());
+    auto rep = client.acquire_dynamic("S");
+    ASSERT_TRUE(pump_until(host, client, [&] { return rep->valid(); }));
+
+    auto ok = rep->invoke("add", {2, 40});
+    auto boom = rep->invoke("server_slot", {true});
+    auto wrong_type = rep->invoke("add", {"x", 1});
+    auto wrong_count = rep->invoke("add", {1});
+    auto unknown = rep->invoke("nope");
+    ASSERT_TRUE(pump_until(host, client, [&] { return ok.finished() && boom.finished(); }));
+    EXPECT_EQ(ok.value(), zro::Value(42));
+    ASSERT_TRUE(boom.error());
+    EXPECT_EQ(boom.error()->code, zro::ErrorCode::handler_failed);
+    EXPECT_NE(boom.error()->message.find("boom"), std::string::npos);
+    EXPECT_EQ(wrong_type.error()->code, zro::ErrorCode::bad_arguments);
+    EXPECT_EQ(wrong_count.error()->code, zro::ErrorCode::bad_arguments);
+    EXPECT_EQ(unknown.error()->code, zro::ErrorCode::unknown_method);
+}
+
+TEST(Node, PropertyWritesFollowTheirModeAndComeBackFromTheSource) {
+    zro::Host host("tcp://127.0.0.1:*", fast());
+    zro::DynamicSource src(switch_schema());
+    auto reg = host.enable_remoting(src, "S");
+    zro::Node client(fast());
+    client.connect_to(host.url());
+    auto rep = client.acquire_dynamic("S");
+    ASSERT_TRUE(pump_until(host, client, [&] { return rep->valid(); }));
+
+    auto push = rep->set_property("currState", true);   // READPUSH: through the source's setter
+    auto set = rep->set_property("label", "kitchen");   // READWRITE
+    auto constant = rep->set_property("serial", "B2");  // CONSTANT: refused locally
+    auto bad = rep->set_property("label", 5);
+    EXPECT_EQ(rep->property("currState"), zro::Value(false));  // unchanged until the source says so
+    ASSERT_TRUE(pump_until(host, client, [&] { return push.finished() && set.finished(); }));
+    EXPECT_FALSE(push.error());
+    EXPECT_FALSE(set.error());
+    EXPECT_EQ(constant.error()->code, zro::ErrorCode::read_only);
+    EXPECT_EQ(bad.error()->code, zro::ErrorCode::bad_arguments);
+    ASSERT_TRUE(pump_until(host, client, [&] { return rep->property("label") == zro::Value("kitchen"); }));
+    EXPECT_EQ(src.property("currState"), zro::Value(true));
+    EXPECT_EQ(rep->property("currState"), zro::Value(true));
+}
+
+TEST(Node, DeferredRepliesAnswerLaterAndDroppedCallsFail) {
+    zro::Host host("tcp://127.0.0.1:*", fast());
+    zro::DynamicSource src(switch_schema());
+    std::vector<zro::Responder> parked;
+    src.on_call_deferred("add", [&](std::vector<zro::Value> a, zro::Responder r) {
+        if (a[0].as<int>() < 0) return;  // dropped: the Responder dies here
+        parked.push_back(std::move(r));
+    });
+    auto reg = host.enable_remoting(src, "S");
+    zro::Node client(fast());
+    client.connect_to(host.url());
+    auto rep = client.acquire_dynamic("S");
+    ASSERT_TRUE(pump_until(host, client, [&] { return rep->valid(); }));
+    auto later = rep->invoke("add", {1, 2});
+    auto dropped = rep->invoke("add", {-1, 2});
+    ASSERT_TRUE(pump_until(host, client, [&] { return parked.size() == 1 && dropped.finished(); }));
+    EXPECT_FALSE(later.finished());
+    EXPECT_EQ(dropped.error()->code, zro::ErrorCode::handler_failed);
+    parked[0].reply(3);
+    ASSERT_TRUE(pump_until(host, client, [&] { return later.finished(); }));
+    EXPECT_EQ(later.value(), zro::Value(3));
+}
+
+TEST(Node, ReplicaAcquiredBeforeTheSourceExistsInitializesWhenItAppears) {
+    zro::Host host("tcp://127.0.0.1:*", fast());
+    zro::Node client(fast());
+    client.connect_to(host.url());
+    auto rep = client.acquire_dynamic("Late");
+    pump(host, client, 200ms);
+    EXPECT_EQ(rep->state(), zro::ReplicaState::uninitialized);
+    zro::DynamicSource src(switch_schema());
+    auto reg = host.enable_remoting(src, "Late");
+    ASSERT_TRUE(pump_until(host, client, [&] { return rep->valid(); }));
+}
+
+TEST(Node, WithdrawnSourceMakesTheReplicaSuspectAndItRecoversWhenShareAgain) {
+    zro::Host host("tcp://127.0.0.1:*", fast());
+    zro::DynamicSource src(switch_schema());
+    auto reg = host.enable_remoting(src, "S");
+    zro::Node client(fast());
+    client.connect_to(host.url());
+    auto rep = client.acquire_dynamic("S");
+    std::vector<zro::ReplicaState> states;
+    rep->on_state_changed([&](zro::ReplicaState now, zro::ReplicaState) { states.push_back(now); });
+    ASSERT_TRUE(pump_until(host, client, [&] { return rep->valid(); }));
+    reg.reset();
+    ASSERT_TRUE(pump_until(host, client, [&] { return rep->state() == zro::ReplicaState::suspect; }));
+    EXPECT_NE(rep->last_reason().find("withdrawn"), std::string::npos);
+    src.set_property("label", "back");
+    auto reg2 = host.enable_remoting(src, "S");
+    ASSERT_TRUE(pump_until(host, client, [&] { return rep->valid(); }));
+    EXPECT_EQ(rep->property("label"), zro::Value("back"));
+    EXPECT_EQ(states, (std::vector<zro::ReplicaState>{zro::ReplicaState::valid, zro::ReplicaState::suspect, zro::ReplicaState::valid}));
+}
+
+TEST(Node, SilentHostMakesTheReplicaSuspectWithinThreeHeartbeats) {
+    zro::Host host("tcp://127.0.0.1:*", fast());
+    zro::DynamicSource src(switch_schema());
+    auto reg = host.enable_remoting(src, "S");
+    zro::Node client(fast());
+    client.connect_to(host.url());
+    auto rep = client.acquire_dynamic("S");
+    auto call = zro::PendingReply<zro::Value>::failed(zro::ErrorCode::ok, "");
+    ASSERT_TRUE(pump_until(host, client, [&] { return rep->valid(); }));
+    call = rep->invoke("add", {1, 1});  // the host never runs again: this call cannot complete
+    const auto start = std::chrono::steady_clock::now();
+    client.run_for(1ms);
+    while (rep->valid() && std::chrono::steady_clock::now() - start < 2s) client.run_for(5ms);
+    const auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(rep->state(), zro::ReplicaState::suspect);
+    EXPECT_LE(took, 250ms);  // 3 × 50 ms heartbeats + a tick
+    EXPECT_GE(took, 100ms);
+    ASSERT_TRUE(call.finished());
+    EXPECT_EQ(call.error()->code, zro::ErrorCode::source_gone);
+    // Heartbeats resume: valid again without a new snapshot being needed.
+    ASSERT_TRUE(pump_until(host, client, [&] { return rep->valid(); }));
+}
+
+TEST(Node, HostRestartOnTheSameUrlIsFollowedWithTheNewState) {
+    auto host = std::make_unique<zro::Host>("tcp://127.0.0.1:*", fast());
+    const std::string url = host->url();
+    auto src = std::make_unique<zro::DynamicSource>(switch_schema());
+    auto reg = host->enable_remoting(*src, "S");
+    zro::Node client(fast());
+    client.connect_to(url);
+    auto rep = client.acquire_dynamic("S");
+    std::vector<zro::ReplicaNotice::Kind> notices;
+    rep->on_notice([&](const zro::ReplicaNotice& n) { notices.push_back(n.kind); });
+    ASSERT_TRUE(pump_until(*host, client, [&] { return rep->valid(); }));
+    reg = {};
+    src.reset();
+    host.reset();
+    client.run_for(300ms);
+    EXPECT_EQ(rep->state(), zro::ReplicaState::suspect);
+    host = std::make_unique<zro::Host>(url, fast());
+    src = std::make_unique<zro::DynamicSource>(switch_schema());
+    src->set_property("label", "second life");
+    reg = host->enable_remoting(*src, "S");
+    ASSERT_TRUE(pump_until(*host, client, [&] { return rep->valid(); }, 5s));
+    EXPECT_EQ(rep->property("label"), zro::Value("second life"));
+}
+
+TEST(Node, WorksOverIpcAndInproc) {
+    for (std::string url : {"ipc:///tmp/zro-node-test-" + std::to_string(::getpid()), std::string("inproc://zro-node-test")}) {
+        zro::Host host(url, fast());
+        zro::DynamicSource src(switch_schema());
+        auto reg = host.enable_remoting(src, "S");
+        zro::Node client(fast());
+        client.connect_to(url);
+        auto rep = client.acquire_dynamic("S");
+        ASSERT_TRUE(pump_until(host, client, [&] { return rep->valid(); })) << url;
+        src.set_property("label", "via " + url);
+        ASSERT_TRUE(pump_until(host, client, [&] { return rep->property("label") == zro::Value("via " + url); })) << url;
+    }
+}
+
+TEST(Node, BadUrlsAndBusyPortsAreClearErrors) {
+    try {
+        zro::Host h("udp://127.0.0.1:1");
+        FAIL();
+    } catch (const zro::Error& e) {
+        EXPECT_EQ(e.code(), zro::ErrorCode::bad_url);
+        EXPECT_NE(std::string(e.what()).find("unsupported scheme"), std::string::npos);
+    }
+    zro::Host first("tcp://127.0.0.1:*");
+    try {
+        zro::Host second(first.url());
+        FAIL();
+    } catch (const zro::Error& e) {
+        EXPECT_EQ(e.code(), zro::ErrorCode::bind_failed);
+        EXPECT_NE(std::string(e.what()).find("in use"), std::string::npos) << e.what();
+    }
+    zro::DynamicSource src(switch_schema());
+    auto reg = first.enable_remoting(src, "S");
+    zro::DynamicSource other(switch_schema());
+    try {
+        auto again = first.enable_remoting(other, "S");
+        FAIL();
+    } catch (const zro::Error& e) {
+        EXPECT_EQ(e.code(), zro::ErrorCode::already_exists);
+    }
+}
