@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 
 namespace zro::detail::wire {
@@ -33,10 +34,15 @@ struct DecodeError {
 
 /// Decodes exactly one MessagePack value occupying all of [data, data+size).
 /// Never throws; never allocates more than a small multiple of `size`.
-std::variant<Value, DecodeError> decode(const void* data, std::size_t size);
+/// Non-negative integers decode as uint64, negative as int64, float 32 and 64 as double.
+/// A map with two equal keys is rejected ("duplicate_key"): keys are equal when their canonical
+/// encodings (smallest integer form, float 64, -0.0 as 0.0) are equal.
+std::variant<Value, DecodeError> decode(const void* data, std::size_t size) noexcept;
 
 /// Appends MessagePack bytes to a growable buffer. Cheap to reuse: `clear()` keeps capacity.
 /// All integers are written in the smallest MessagePack form (as msgpack-cxx does).
+/// `str`, `bin` and `value` throw `zro::Error(ErrorCode::too_large)` for a string, bin, list or
+/// map longer than MessagePack allows (2^32-1); `value` may have appended part of its encoding.
 class Writer {
 public:
     void clear() noexcept { buf_.clear(); }
@@ -51,7 +57,7 @@ public:
     Writer& boolean(bool b);
     Writer& int64(std::int64_t i);   ///< non-negative values are written as positive ints
     Writer& uint64(std::uint64_t u);
-    Writer& float64(double d);
+    Writer& float64(double d);       ///< always float 64, even for integral values (3.0)
     Writer& str(std::string_view s);
     Writer& bin(const void* data, std::size_t n);
     Writer& value(const Value& v);   ///< any Value, recursively
