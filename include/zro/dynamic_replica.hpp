@@ -46,7 +46,8 @@ public:
                                      std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 protected:
-    void apply_snapshot(const Schema& schema, std::vector<Value> values) override;
+    std::vector<std::size_t> apply_snapshot(const Schema& schema, std::vector<Value> values) override;
+    void notify_property_changed(std::size_t index) override;
     void apply_property(std::size_t index, Value value) override;
     void apply_signal(std::size_t index, std::vector<Value> args) override;
 

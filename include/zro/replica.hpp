@@ -108,10 +108,14 @@ protected:
     /// `expected` is the schema a static replica was generated from (nullptr for dynamic).
     Replica();
 
-    /// Called by the engine (loop thread). Subclasses store values and fire typed callbacks.
-    /// A snapshot replaces all values; `schema` is the source's (already checked against
-    /// the expected one for static replicas).
-    virtual void apply_snapshot(const Schema& schema, std::vector<Value> values) = 0;
+    /// Called by the engine (loop thread). A snapshot replaces all values; `schema` is the
+    /// source's (already checked against the expected one for static replicas). Store only,
+    /// and return the indexes whose value changed: the engine first makes the replica valid,
+    /// then calls `notify_property_changed` for each, so callbacks see a consistent replica.
+    virtual std::vector<std::size_t> apply_snapshot(const Schema& schema, std::vector<Value> values) = 0;
+    /// Fire the change callbacks of property `index` (its value is already stored).
+    virtual void notify_property_changed(std::size_t index) = 0;
+    /// Store one property change and fire its callbacks.
     virtual void apply_property(std::size_t index, Value value) = 0;
     virtual void apply_signal(std::size_t index, std::vector<Value> args) = 0;
     /// The schema a static replica requires; nullptr means "learn it" (dynamic).

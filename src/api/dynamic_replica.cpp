@@ -57,14 +57,23 @@ PendingReply<Value> DynamicReplica::set_property(std::string_view name_, Value v
     return write_property(name_, std::move(value), timeout);
 }
 
-void DynamicReplica::apply_snapshot(const Schema& schema, std::vector<Value> values) {
+std::vector<std::size_t> DynamicReplica::apply_snapshot(const Schema& schema, std::vector<Value> values) {
     const bool same_shape = schema_ && schema_->signature() == schema.signature();
     auto old = std::move(values_);
-    if (!same_shape) schema_ = std::make_shared<const Schema>(schema);
     values_ = std::move(values);
-    if (!same_shape) return;  // first snapshot (or a new class): no per-property notifications
+    std::vector<std::size_t> changed;
+    if (!same_shape) {
+        // First snapshot (or a new class): initialization, not a change.
+        schema_ = std::make_shared<const Schema>(schema);
+        return changed;
+    }
     for (std::size_t i = 0; i < values_.size(); ++i)
-        if (old[i] != values_[i]) property_changed_(schema_->properties()[i].name, values_[i]);
+        if (old[i] != values_[i]) changed.push_back(i);
+    return changed;
+}
+
+void DynamicReplica::notify_property_changed(std::size_t index) {
+    property_changed_(schema_->properties()[index].name, values_[index]);
 }
 
 void DynamicReplica::apply_property(std::size_t index, Value value) {

@@ -246,15 +246,16 @@ void ReplicaCore::on_snapshot(Link& from, const Value::List& m) {
     last_heard_ = Loop::Clock::now();
     ++stats.snapshots;
     auto self = shared_from_this();  // user callbacks may destroy the replica
-    owner_->apply_snapshot(*schema, std::move(values));
-    if (!owner_) return;
-    drain_buffer();
-    if (!owner_) return;
+    const auto changed = owner_->apply_snapshot(*schema, std::move(values));
+    // Valid first, then callbacks: a callback that calls a method must find the replica usable.
     set_state(ReplicaState::valid, "");
     if (!initialized_once_ && owner_) {
         initialized_once_ = true;
         initialized_cbs();
     }
+    for (std::size_t i : changed)
+        if (owner_) owner_->notify_property_changed(i);
+    if (owner_) drain_buffer();
 }
 
 void ReplicaCore::on_replayed(Link& from, const Value::List& m) {
