@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace zro {
 
@@ -76,6 +77,17 @@ public:
     /// uninitialized and becomes valid when a connected host shares `name`.
     std::unique_ptr<DynamicReplica> acquire_dynamic(std::string_view name);
 
+    /// Acquires a typed (static) replica, e.g. `node.acquire<SimpleSwitchReplica>("SimpleSwitch")`.
+    /// R is a Replica subclass with a default constructor whose `expected_schema()` names the
+    /// class it was generated from; it starts in `defaulted` state holding the declared defaults
+    /// and refuses a source with another signature (`signature_mismatch`).
+    template <class R> std::unique_ptr<R> acquire(std::string_view name) {
+        static_assert(std::is_base_of_v<Replica, R>, "acquire<R>: R must derive from zro::Replica");
+        auto replica = std::make_unique<R>();
+        attach_replica(*replica, name);
+        return replica;
+    }
+
     /// Runs the loop on this thread until `stop()`.
     void run();
     /// Runs the loop on this thread for `duration` (or until `stop()`).
@@ -95,6 +107,9 @@ public:
 
 protected:
     std::shared_ptr<detail::NodeCore> core_;
+
+private:
+    void attach_replica(Replica& replica, std::string_view name);
 };
 
 } // namespace zro

@@ -29,12 +29,22 @@ void Node::connect_to(std::string_view url) {
 }
 
 std::unique_ptr<DynamicReplica> Node::acquire_dynamic(std::string_view name) {
-    if (name.empty() || name.size() > 255) throw Error(ErrorCode::bad_arguments, "object names must be 1-255 bytes");
     std::unique_ptr<DynamicReplica> replica(new DynamicReplica());
-    auto rc = std::make_shared<detail::ReplicaCore>(*core_, *replica, std::string(name));
-    replica->core_ = rc;
-    core_->exec([&] { core_->add_replica(rc); });
+    attach_replica(*replica, name);
     return replica;
+}
+
+void Node::attach_replica(Replica& replica, std::string_view name) {
+    if (name.empty() || name.size() > 255 || name.find('\0') != std::string_view::npos)
+        throw Error(ErrorCode::bad_arguments, "object names must be 1-255 bytes without NUL");
+    if (replica.core_) throw Error(ErrorCode::invalid_state, "this replica object was already acquired");
+    auto rc = std::make_shared<detail::ReplicaCore>(*core_, replica, std::string(name));
+    if (const Schema* expected = replica.expected_schema()) {
+        rc->state = ReplicaState::defaulted;  // typed replicas start with their declared defaults
+        rc->schema = std::shared_ptr<const Schema>(expected, [](const Schema*) {});
+    }
+    replica.core_ = rc;
+    core_->exec([&] { core_->add_replica(rc); });
 }
 
 void Node::run() { core_->loop->run(); }
