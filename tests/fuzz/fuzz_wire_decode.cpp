@@ -7,12 +7,8 @@
 //    bytes as encode(v), and equals v (equality is skipped when v holds a NaN, which is never
 //    equal to itself; the byte comparison still covers it).
 //
-// Build (clang):
-//   clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined \
-//     -DMSGPACK_NO_BOOST -DMSGPACK_DEFAULT_API_VERSION=3 -Iinclude -Isrc \
-//     tests/fuzz/fuzz_wire_decode.cpp src/wire/codec.cpp src/core/value.cpp src/core/error.cpp \
-//     -o fuzz_wire_decode
-//   ./fuzz_wire_decode -rss_limit_mb=512 -max_len=65536 tests/fuzz/corpus/fuzz_wire_decode
+// Build: cmake -DZRO_BUILD_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ (tests/fuzz/CMakeLists.txt), then
+//   build/tests/fuzz/fuzz_wire_decode -rss_limit_mb=512 -max_len=65536 tests/fuzz/corpus/fuzz_wire_decode
 // Without a fuzzing engine (e.g. GCC), define ZRO_FUZZ_REPLAY_MAIN to get a main() that
 // replays the files and directories given on the command line once each.
 
