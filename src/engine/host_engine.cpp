@@ -360,6 +360,7 @@ void HostEngine::send_snapshot(const std::string& rid, const Value& req, HostedO
 
 void HostEngine::on_invoke(const std::string& rid, const Value::List& m) {
     const Value& call = field(m, 1, "call_id");
+    const std::uint64_t call_id = u64_field(m, 1, "call_id");
     const std::string& name = name_field(m, 2, "object");
     const std::uint64_t epoch = u64_field(m, 3, "epoch");
     const std::string& method = name_field(m, 4, "method");
@@ -390,7 +391,7 @@ void HostEngine::on_invoke(const std::string& rid, const Value::List& m) {
     core->engine = weak_from_this();
     core->loop = loop_;
     core->routing_id = rid;
-    core->call_id = call.is_integer() ? call.as<std::uint64_t>() : 0;
+    core->call_id = call_id;
     core->object = obj->name;
     core->method = *index;
     Responder responder(core);
@@ -430,6 +431,7 @@ void HostEngine::answer(const ResponderCore& call, Value result, std::optional<s
 
 void HostEngine::on_set(const std::string& rid, const Value::List& m) {
     const Value& call = field(m, 1, "call_id");
+    u64_field(m, 1, "call_id");
     const std::string& name = name_field(m, 2, "object");
     const std::uint64_t epoch = u64_field(m, 3, "epoch");
     const std::string& prop = name_field(m, 4, "property");

@@ -111,7 +111,9 @@ void ReplicaCore::tick(Loop::Clock::time_point now) {
         sync_ = Sync::idle;  // the request or its answer was lost: ask again below
         if (request_link_) request_link_->forget_requests(this);
     }
-    if (sync_ != Sync::idle || state == ReplicaState::valid || now - request_sent_ < hb) return;
+    // A mismatched class will not change by itself: ask again only every 10 intervals.
+    const auto retry = state == ReplicaState::signature_mismatch ? 10 * hb : hb;
+    if (sync_ != Sync::idle || state == ReplicaState::valid || now - request_sent_ < retry) return;
     // Not in sync and nothing in flight: (re)acquire, from our host if it is there, else from
     // the next welcomed host in turn.
     if (link_ && link_->welcomed()) return start_acquire(*link_);
