@@ -144,6 +144,9 @@ template <class T> struct is_string_map : std::false_type {};
 template <class U, class C, class A>
 struct is_string_map<std::map<std::string, U, C, A>> : std::true_type {};
 std::string_view integer_type_name(std::size_t bytes, bool is_signed) noexcept;
+/// "int 3", "string \"abc\"", "nil": a value as error messages show it (kind, then a
+/// rendering cut to about 80 characters so a huge value cannot flood a message or a log).
+std::string describe(const Value& v);
 } // namespace detail
 
 template <class T> T Value::as() const {
