@@ -1,0 +1,151 @@
+// zro — shared live objects over ZeroMQ.
+#pragma once
+/// \file
+/// What the benchmark peers (zro, raw ZeroMQ, QtRO) share: the clock, the process's own CPU time
+/// and memory, argument parsing and the line protocol they speak with the driver
+/// (tests/bench/driver.cpp).
+///
+/// Line protocol (one line per event on stdout, flushed at once; commands one per line on
+/// stdin). Every peer, whatever the implementation, speaks the same:
+///
+///   source  --case prop|rpc|init [--payload small|big|blob] [--n N] [--batch B] [--subs K]
+///       prints "READY <url> [<pub-port>]"; commands:
+///         go    -> makes N changes of property 0 (values 1..N), B per loop turn, then prints
+///                  "SENT t0=<ns> t1=<ns>" (first and last change)
+///         stat  -> "STAT cpu_ns=<n> rss_kib=<n> hwm_kib=<n>"
+///         quit  -> exit 0
+///   replica --case prop --url URL [--pub PORT] --n N
+///       prints "READY cpu_ns=<n>" once initialized, counts every change of property 0, checks
+///       that each value is the previous one + 1, and when the value N arrives prints
+///       "DONE count=<changes seen> errors=<out-of-order or missing> t_last=<ns> cpu_ns=<n> ..."
+///       commands: stat, quit.
+///   client  --case rpc --url URL --mode seq|pipe --n N [--inflight 100]
+///       prints "READY"; on "go" runs the calls, then "RPC n=<ok> errors=<e> total_ns=<ns>
+///       median_ns=<ns> p99_ns=<ns>".
+///   client  --case init --url URL --payload small|big|blob --iters I
+///       on "go": I times a fresh node: connect -> replica initialized; prints
+///       "INIT first_ns=<ns> median_ns=<ns> ok=<n>".
+///
+/// Times are CLOCK_MONOTONIC nanoseconds: one clock for every process on the machine, so the
+/// driver can subtract a source's t0 from a replica's t_last.
+
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace zbench {
+
+inline std::int64_t now_ns() {
+    timespec ts;
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+}
+
+/// User + system CPU time of the whole process (all threads, ZeroMQ's I/O thread included).
+inline std::int64_t cpu_ns() {
+    rusage ru{};
+    ::getrusage(RUSAGE_SELF, &ru);
+    auto ns = [](const timeval& tv) { return static_cast<std::int64_t>(tv.tv_sec) * 1000000000LL + tv.tv_usec * 1000LL; };
+    return ns(ru.ru_utime) + ns(ru.ru_stime);
+}
+
+/// A field of /proc/<pid>/status in KiB ("VmRSS", "VmHWM"); -1 if unreadable.
+inline long status_kib(const std::string& field, const std::string& pid = "self") {
+    std::ifstream f("/proc/" + pid + "/status");
+    std::string line;
+    while (std::getline(f, line))
+        if (line.compare(0, field.size() + 1, field + ":") == 0) return std::atol(line.c_str() + field.size() + 1);
+    return -1;
+}
+
+/// Prints one protocol line and flushes it.
+template <class... T> void say(const T&... parts) {
+    std::ostringstream os;
+    (os << ... << parts);
+    os << '\n';
+    const std::string s = os.str();
+    std::fwrite(s.data(), 1, s.size(), stdout);
+    std::fflush(stdout);
+}
+
+inline std::string stat_line() {
+    std::ostringstream os;
+    os << "STAT cpu_ns=" << cpu_ns() << " rss_kib=" << status_kib("VmRSS") << " hwm_kib=" << status_kib("VmHWM");
+    return os.str();
+}
+
+/// `--key value` pairs.
+class Args {
+public:
+    Args(int argc, char** argv) {
+        for (int i = 1; i + 1 < argc; i += 2) {
+            std::string k = argv[i];
+            if (k.rfind("--", 0) != 0) throw std::runtime_error("bad argument " + k);
+            kv_[k.substr(2)] = argv[i + 1];
+        }
+    }
+    std::string str(const std::string& k, const std::string& def = "") const {
+        auto it = kv_.find(k);
+        return it == kv_.end() ? def : it->second;
+    }
+    long long num(const std::string& k, long long def = 0) const {
+        auto it = kv_.find(k);
+        return it == kv_.end() ? def : std::atoll(it->second.c_str());
+    }
+
+private:
+    std::map<std::string, std::string> kv_;
+};
+
+/// Median and p99 of per-call times (nearest-rank).
+inline std::int64_t percentile(std::vector<std::int64_t> v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    std::size_t i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+    return v[std::min(i, v.size() - 1)];
+}
+
+/// Non-blocking reader of the driver's command lines on fd 0, for peers whose own loop polls fd 0
+/// (raw ZeroMQ's zmq_poll, Qt's QSocketNotifier).
+class StdinLines {
+public:
+    /// Reads what is there; returns the complete lines. `eof` is set when the driver went away.
+    std::vector<std::string> read() {
+        std::vector<std::string> lines;
+        char buf[4096];
+        const ssize_t r = ::read(0, buf, sizeof buf);
+        if (r <= 0) {
+            eof = true;
+            return lines;
+        }
+        pending_.append(buf, static_cast<std::size_t>(r));
+        std::size_t pos;
+        while ((pos = pending_.find('\n')) != std::string::npos) {
+            lines.push_back(pending_.substr(0, pos));
+            pending_.erase(0, pos + 1);
+        }
+        return lines;
+    }
+    bool eof = false;
+
+private:
+    std::string pending_;
+};
+
+/// Number of int properties of each init payload (case 4).
+constexpr int big_props = 1000;
+constexpr std::size_t blob_bytes = 1u << 20;
+
+} // namespace zbench
