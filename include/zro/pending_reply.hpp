@@ -18,6 +18,7 @@
 /// Thread contract: copies share one state; `error()`, `finished()`, `value()` and `wait()` are
 /// safe from any thread; `then` callbacks run on the node's loop thread.
 
+#include <zro/convert.hpp>
 #include <zro/error.hpp>
 #include <zro/value.hpp>
 
@@ -82,15 +83,21 @@ public:
         return state_->error;
     }
 
-    /// The result converted to T. Throws `Error(invalid_state)` while pending, the call's
-    /// error code (as `zro::Error`) if it failed, `Error(type_mismatch)` if the result is not a T.
+    /// The result converted to T (with `zro::from_value<T>`, so generated PODs, enums and
+    /// maps with non-string keys work too). Throws `Error(invalid_state)` while pending, the
+    /// call's error code (as `zro::Error`) if it failed, `Error(type_mismatch)` if the result
+    /// is not a T.
     T value() const {
         std::lock_guard lock(state_->mutex);
         if (!state_->finished) throw Error(ErrorCode::invalid_state, "PendingReply::value(): the reply has not arrived yet");
         if (state_->error) throw Error(state_->error->code, state_->error->message);
         if constexpr (std::is_void_v<T>) return;
-        else return state_->result.template as<T>();
+        else return from_value<T>(state_->result);
     }
+
+    /// The same reply read as another result type (shares the state). Generated replicas send
+    /// calls as `PendingReply<Value>` and hand them out as `PendingReply<R>` this way.
+    template <class U> PendingReply<U> as() const { return PendingReply<U>(state_); }
 
     /// Calls `fn(*this)` on the loop thread once the reply finished (at once-ish if it already has).
     void then(std::function<void(const PendingReply&)> fn) const {

@@ -1,0 +1,119 @@
+// zro — shared live objects over ZeroMQ.
+#pragma once
+// The checked model of a Document: every type resolved to its C++ spelling and its zro schema
+// type, every default evaluated, every generated name chosen. Built by the checker (so errors
+// carry locations), used by to_schema and by the C++ generator.
+
+#include <zro/idl/ast.hpp>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zro::idl::detail {
+
+enum class Scalar : unsigned char {
+    none, boolean, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, string, bytes, var, date_time, date, time,
+};
+
+struct Resolved {
+    enum class Kind : unsigned char { scalar, list, map, enumeration, flags, external_enum, pod, child };
+    Kind kind = Kind::scalar;
+    Scalar scalar = Scalar::none;
+    std::string cpp;  ///< C++ spelling, valid inside the generated headers' namespace
+    std::string zro;  ///< schema type ("int32", "list<string>", "EngineType", ...)
+    std::vector<Resolved> args;
+    const EnumDecl* enum_decl = nullptr;    ///< enumeration, and flags (its enum)
+    const FlagDecl* flag_decl = nullptr;
+    const PodDecl* pod = nullptr;
+    const ClassDecl* cls = nullptr;          ///< child
+    std::string external;                    ///< external_enum: the USE_ENUM name
+
+    bool is_integer() const;
+};
+
+/// A default value turned into a runtime Value and a C++ initializer.
+struct Evaluated {
+    Value value;      ///< nil when the runtime cannot know it (external enums)
+    std::string cpp;  ///< an expression of the property's C++ type
+};
+
+struct PropertyModel {
+    const PropertyDecl* decl = nullptr;
+    std::size_t index = 0;
+    Resolved type;
+    std::string id;      ///< snake_case name used in generated code
+    Evaluated initial;   ///< the default, or the type's zero value
+    bool has_default = false;
+};
+
+struct ParamModel {
+    std::string id;      ///< snake_case, or argN for unnamed
+    Resolved type;
+    std::optional<Evaluated> default_value;
+};
+
+struct FunctionModel {
+    const FunctionDecl* decl = nullptr;
+    std::size_t index = 0;
+    std::string id;
+    std::vector<ParamModel> params;
+    std::optional<Resolved> ret;
+};
+
+struct EnumModel {
+    const EnumDecl* decl = nullptr;
+    std::string cpp;          ///< qualified C++ type name
+    std::string underlying;   ///< C++ integer type
+    Scalar underlying_scalar = Scalar::i32;
+};
+
+struct FlagModel {
+    const FlagDecl* decl = nullptr;
+    const EnumDecl* enum_decl = nullptr;
+};
+
+struct PodModel {
+    const PodDecl* decl = nullptr;
+    std::vector<ParamModel> fields;  ///< ids are the field names as written
+    std::vector<EnumModel> enums;
+    std::vector<FlagModel> flags;
+};
+
+struct ClassModel {
+    const ClassDecl* decl = nullptr;
+    std::vector<PropertyModel> properties;
+    std::vector<FunctionModel> signals;
+    std::vector<FunctionModel> slots;
+    std::vector<EnumModel> enums;            ///< the class's own
+    std::vector<FlagModel> flags;
+    std::vector<const EnumDecl*> schema_enums;  ///< own enums, then the others it uses
+    Schema schema;
+    bool has_persisted = false;
+    bool has_children = false;
+};
+
+struct Model {
+    std::vector<EnumModel> enums;  ///< global
+    std::vector<FlagModel> flags;  ///< global
+    std::vector<PodModel> pods;
+    std::vector<ClassModel> classes;
+};
+
+/// Runs the parser only (no checks).
+void parse_into(std::string_view text, const std::string& file, Document& doc);
+/// Builds the model; throws ParseError for the first problem.
+Model build_model(const Document& doc);
+/// Checks the document by building its model.
+void check(const Document& doc);
+
+/// "currState" -> "curr_state", "URLPath" -> "url_path".
+std::string snake_case(std::string_view name);
+/// C++ keywords and alternative tokens.
+bool is_cpp_keyword(std::string_view word);
+/// The C++ spelling of a scalar's type.
+std::string scalar_cpp(Scalar s);
+
+} // namespace zro::idl::detail
