@@ -259,13 +259,13 @@ Run run_rpc(const std::string& impl, const std::string& config, const std::strin
 
 // ---- case 4: time to initialize -----------------------------------------------------------------
 
-Run run_init(const std::string& impl, const std::string& config, const std::string& payload, int iters) {
+Run run_init(const std::string& impl, const std::string& config, const std::string& payload, int iters, bool reuse) {
     Run run{config, impl, 0, {}, ""};
     auto src = spawn(impl, {"--role", "source", "--case", "init", "--payload", payload});
     auto ready = wait_ready(*src);
     if (!ready) { run.note = "source did not start"; return run; }
     auto cl = spawn(impl, {"--role", "client", "--case", "init", "--url", ready->url, "--payload", payload, "--iters",
-                           std::to_string(iters)});
+                           std::to_string(iters), "--reuse", reuse ? "1" : "0"});
     auto r = cl->wait_line("READY", Clock::now() + 30s);
     if (!r || r->rfind("READY", 0) != 0) { run.note = "client did not start"; return run; }
     cl->send("go");
@@ -496,7 +496,10 @@ int main(int argc, char** argv) {
     }
     if (S.cases.count(4))
         for (const char* p : {"small", "big", "blob"})
-            repeat(std::string("init_") + p, S.reps, S.impls, [&](const std::string& i) { return run_init(i, std::string("init_") + p, p, S.init_iters); });
+            for (bool reuse : {false, true}) {
+                const std::string cfg = std::string("init_") + p + (reuse ? "_warm" : "");
+                repeat(cfg, S.reps, S.impls, [&](const std::string& i) { return run_init(i, cfg, p, S.init_iters, reuse); });
+            }
     if (S.cases.count(6)) {
         // Raw ZeroMQ has no repair: a stalled SUB either blocks the source (NODROP) or loses
         // messages for good. Only zro and QtRO run this case.
@@ -553,6 +556,11 @@ int main(int argc, char** argv) {
         add_row("4", "init, 1000 properties, first (cold)", "init_big", "first_us", "us");
         add_row("4", "init, 1 MiB property, median", "init_blob", "median_us", "us");
         add_row("4", "init, 1 MiB property, first (cold)", "init_blob", "first_us", "us");
+        add_row("4", "acquire on a live connection, 3 properties, median", "init_small_warm", "median_us", "us");
+        auto& w = add_row("4", "acquire on a live connection, 1000 properties, median", "init_big_warm", "median_us", "us");
+        w.target = "(not a target: connection set-up excluded)";
+        w.verdict = verdict_le(w.zro.median, q ? w.qtro.median : nan_v, 0.5, "QtRO");
+        add_row("4", "acquire on a live connection, 1 MiB property, median", "init_blob_warm", "median_us", "us");
     }
     if (c5) {
         auto& r = add_row("5", "replica RSS idle (initialized, 1 replica)", "prop_k1_b1000", "rep_idle_rss_mib", "MiB");

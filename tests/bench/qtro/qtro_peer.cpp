@@ -188,6 +188,15 @@ int run_rpc_client(QCoreApplication& app, const zbench::Args& a) {
 }
 
 /// connect -> initialized on a fresh node (timed from connect, as the zro and ZeroMQ peers do).
+/// acquire -> initialized on a node that is already connected (warmed up by a first acquire).
+template <class R> bool init_warm(QRemoteObjectNode& node, const QString& name, std::int64_t& ns) {
+    const std::int64_t t0 = zbench::now_ns();
+    std::unique_ptr<R> rep(node.acquire<R>(name));
+    const bool ok = rep->waitForSource(10000);
+    ns = zbench::now_ns() - t0;
+    return ok;
+}
+
 template <class R> bool init_once(const QUrl& url, const QString& name, std::int64_t& ns) {
     QRemoteObjectNode node;
     const std::int64_t t0 = zbench::now_ns();
@@ -201,6 +210,7 @@ template <class R> bool init_once(const QUrl& url, const QString& name, std::int
 int run_init_client(QCoreApplication& app, const zbench::Args& a) {
     const std::string payload = a.str("payload", "small");
     const int iters = static_cast<int>(a.num("iters", 20));
+    const bool reuse = a.num("reuse", 0) != 0;
     const QUrl url(QString::fromStdString(a.str("url")));
     const QString name = QString::fromStdString("BenchInit_" + payload);
     read_commands(&app, [&](const std::string& cmd) {
@@ -209,11 +219,23 @@ int run_init_client(QCoreApplication& app, const zbench::Args& a) {
         else if (cmd == "go") {
             std::vector<std::int64_t> times;
             int ok = 0;
-            for (int i = 0; i < iters; ++i) {
+            std::unique_ptr<QRemoteObjectNode> warm;
+            if (reuse) {
+                warm = std::make_unique<QRemoteObjectNode>();
+                warm->connectToNode(url);
+            }
+            for (int i = reuse ? -1 : 0; i < iters; ++i) {  // reuse: iteration -1 warms up
                 std::int64_t ns = 0;
-                const bool valid = payload == "small" ? init_once<BenchSmallReplica>(url, name, ns)
-                                 : payload == "big"   ? init_once<BenchBigReplica>(url, name, ns)
-                                                      : init_once<BenchBlobReplica>(url, name, ns);
+                bool valid;
+                if (reuse)
+                    valid = payload == "small" ? init_warm<BenchSmallReplica>(*warm, name, ns)
+                          : payload == "big"   ? init_warm<BenchBigReplica>(*warm, name, ns)
+                                               : init_warm<BenchBlobReplica>(*warm, name, ns);
+                else
+                    valid = payload == "small" ? init_once<BenchSmallReplica>(url, name, ns)
+                          : payload == "big"   ? init_once<BenchBigReplica>(url, name, ns)
+                                               : init_once<BenchBlobReplica>(url, name, ns);
+                if (i < 0) continue;
                 times.push_back(ns);
                 ok += valid ? 1 : 0;
             }
