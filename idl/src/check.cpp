@@ -313,6 +313,17 @@ private:
         return s && scalar_is_integer(*s) ? *s : Scalar::i32;
     }
 
+    // Map keys: what std::map can order and MessagePack can carry as a key.
+    static bool orderable(const Resolved& k) {
+        switch (k.kind) {
+        case Resolved::Kind::scalar: return k.scalar != Scalar::var && k.scalar != Scalar::bytes;
+        case Resolved::Kind::enumeration:
+        case Resolved::Kind::external_enum: return true;
+        case Resolved::Kind::list: return orderable(k.args[0]);
+        default: return false;
+        }
+    }
+
     Resolved resolve(const TypeName& t, const Scope& scope, const PodDecl* declaring_pod = nullptr) const {
         Resolved r;
         const std::string& n = t.name;
@@ -336,9 +347,7 @@ private:
             r.args.push_back(resolve(t.args[0], scope, declaring_pod));
             r.args.push_back(resolve(t.args[1], scope, declaring_pod));
             const Resolved& k = r.args[0];
-            const bool key_ok = (k.kind == Resolved::Kind::scalar && k.scalar != Scalar::var && k.scalar != Scalar::bytes) ||
-                                k.kind == Resolved::Kind::enumeration || k.kind == Resolved::Kind::external_enum;
-            if (!key_ok) fail(t.args[0].loc, "map keys must be strings, numbers, bools or enums, not '" + t.args[0].text() + "'");
+            if (!orderable(k)) fail(t.args[0].loc, "map keys must be strings, numbers, bools, enums or lists of them, not '" + t.args[0].text() + "'");
             if (r.args[1].kind == Resolved::Kind::child) fail(t.loc, "maps of CLASS sub-objects are not supported");
             r.cpp = "std::map<" + k.cpp + ", " + r.args[1].cpp + ">";
             r.zro = "map<" + k.zro + "," + r.args[1].zro + ">";

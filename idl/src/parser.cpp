@@ -187,17 +187,23 @@ private:
     // ---- brackets -----------------------------------------------------------------------------
 
     /// Expects '(' at the cursor and returns a cursor over the tokens up to the matching ')';
-    /// the outer cursor moves past it. Braces, ';' and '#' lines cannot appear inside.
+    /// the outer cursor moves past it. An unmatched '}', ';' or a '#' line ends it with an error.
     Cursor group(Cursor& c, const Token& owner) {
         const Token& open = c.cur();
         if (!open.is_punct("(")) fail(open, "expected '(' after " + owner.text + ", found " + describe(open));
         c.next();
         const std::size_t begin = c.pos;
-        int depth = 0;
+        int depth = 0, braces = 0;
         while (true) {
             if (c.done()) fail(open, "unbalanced parentheses: this '(' of " + owner.text + " is never closed");
             const Token& t = c.cur();
-            if (t.kind == Tok::directive || t.is_punct("{") || t.is_punct("}") || t.is_punct(";"))
+            if (t.is_punct("{")) ++braces;  // a default value such as {}
+            if (t.is_punct("}") && braces > 0) {
+                --braces;
+                c.next();
+                continue;
+            }
+            if (t.kind == Tok::directive || t.is_punct("}") || t.is_punct(";"))
                 fail(open, "unbalanced parentheses: this '(' of " + owner.text + " is not closed before " + describe(t) +
                                " at " + std::to_string(t.loc.line) + ":" + std::to_string(t.loc.column));
             if (t.is_punct("(")) ++depth;
