@@ -714,6 +714,14 @@ private:
         std::map<std::string, std::string> taken = reserved_names();
         auto claim = [&](const std::string& name, const Location& at, const std::string& what) {
             if (is_cpp_keyword(name)) fail(at, what + " becomes the C++ keyword '" + name + "' in generated code; rename it");
+            if (is_hideable(name) && what.rfind("property", 0) == 0) {
+                // A getter may hide an informational member of zro::Replica (a property called
+                // "name" is common); the base stays reachable as replica.zro::Replica::name().
+                model_.warnings.push_back(Diagnostic{at, what + ": its getter hides zro::Replica::" + name + "() in " + c.name +
+                                                             "Replica (call replica.zro::Replica::" + name + "() for the base)"});
+                taken.emplace(name, what);
+                return;
+            }
             auto [it, fresh] = taken.emplace(name, what);
             if (!fresh)
                 fail(at, "generated name '" + name + "' of " + what + " collides with " + it->second + "; rename one of them");
@@ -793,6 +801,10 @@ private:
         return m;
     }
 
+    static bool is_hideable(std::string_view n) {
+        return n == "name" || n == "valid" || n == "stats" || n == "last_reason" || n == "source_signature";
+    }
+
     static std::map<std::string, std::string> reserved_names() {
         std::map<std::string, std::string> r;
         for (const char* n : {"name", "state", "valid", "last_reason", "stats", "source_signature", "on_initialized",
@@ -800,7 +812,7 @@ private:
                               "current_schema", "detach", "apply_snapshot", "notify_property_changed", "apply_property",
                               "apply_signal", "expected_schema", "schema", "property_value", "handle_write", "handle_call",
                               "remoted", "notify_signal", "static_schema", "type_name", "signature", "Source", "Replica"})
-            r.emplace(n, std::string("zro's own member '") + n + "'");
+            if (!is_hideable(n)) r.emplace(n, std::string("zro's own member '") + n + "'");
         return r;
     }
 
@@ -901,7 +913,10 @@ bool is_cpp_keyword(std::string_view w) {
 
 Model build_model(const Document& doc) { return Builder(doc).run(); }
 
-void check(const Document& doc) { (void)build_model(doc); }
+void check(Document& doc) {
+    Model m = build_model(doc);
+    doc.warnings.insert(doc.warnings.end(), m.warnings.begin(), m.warnings.end());
+}
 
 } // namespace detail
 

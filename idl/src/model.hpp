@@ -100,14 +100,15 @@ struct Model {
     std::vector<FlagModel> flags;  ///< global
     std::vector<PodModel> pods;
     std::vector<ClassModel> classes;
+    std::vector<Diagnostic> warnings;
 };
 
 /// Runs the parser only (no checks).
 void parse_into(std::string_view text, const std::string& file, Document& doc);
 /// Builds the model; throws ParseError for the first problem.
 Model build_model(const Document& doc);
-/// Checks the document by building its model.
-void check(const Document& doc);
+/// Checks the document by building its model; adds the checker's warnings to `doc.warnings`.
+void check(Document& doc);
 
 /// "currState" -> "curr_state", "URLPath" -> "url_path".
 std::string snake_case(std::string_view name);
