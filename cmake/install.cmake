@@ -8,6 +8,7 @@
 #   <includedir>/zro/*.hpp
 #   <libdir>/cmake/zro/{zroConfig,zroConfigVersion,zroTargets*}.cmake   -> find_package(zro)
 #   <libdir>/pkgconfig/zro.pc                                            -> pkg-config zro
+#   <libdir>/cmake/zro/ZroGenerate.cmake, <bindir>/zroc                  -> zro_generate() (.rep files)
 #
 # The package exports zro::zro. Its PRIVATE msgpack include directory and definitions are not
 # exported (msgpack-cxx is header-only and used only inside the library's .cpp files).
@@ -49,6 +50,10 @@ install(FILES
   ${PROJECT_BINARY_DIR}/zroConfig.cmake
   ${PROJECT_BINARY_DIR}/zroConfigVersion.cmake
   DESTINATION ${ZRO_INSTALL_CMAKEDIR})
+# zro_generate() (zroConfig.cmake includes it; zroc itself is installed by idl/CMakeLists.txt).
+if(EXISTS ${PROJECT_SOURCE_DIR}/cmake/ZroGenerate.cmake)
+  install(FILES ${PROJECT_SOURCE_DIR}/cmake/ZroGenerate.cmake DESTINATION ${ZRO_INSTALL_CMAKEDIR})
+endif()
 
 # zro.pc is written at install time, so that `cmake --install build --prefix P` (and DESTDIR)
 # get a .pc whose paths name P rather than the prefix the build was configured with.
