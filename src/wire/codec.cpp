@@ -1,27 +1,27 @@
 // zro — shared live objects over ZeroMQ.
 //
-// The MessagePack codec (see codec.hpp). Decoding runs in three steps:
+// The MessagePack codec (see codec.hpp). Decoding runs in two passes over the frame:
 //
-//  1. Validate: msgpack::parse() with a visitor that allocates nothing. It checks the whole frame
-//     (grammar, completeness, trailing bytes, nesting depth, container sizes, ext types) before
-//     anything is allocated for it.
-//  2. Unpack: msgpack::unpack() with unpack_limit bounded by the frame size (defence in depth:
-//     these limits alone would already stop the `dd ff ff ff ff` class of frames).
-//  3. Convert the msgpack::object tree into a zro::Value, rejecting duplicate map keys.
+//  1. Validate: a hand-written, allocation-free scanner walks the whole frame (grammar,
+//     completeness, trailing bytes, nesting depth, container sizes, ext types) before anything
+//     is allocated for it. It keeps one counter per open container (at most max_decode_depth).
+//  2. Build: a recursive builder turns the validated bytes straight into a zro::Value, reserving
+//     each container exactly (every claimed element is known to exist in the frame) and
+//     rejecting duplicate map keys.
 //
-// Why step 1: unpack_limit bounds each container by the frame size, but msgpack-cxx reserves a
-// container's elements when it reads the header, and up to max_decode_depth headers can be open
-// at once. A frame of N bytes that opens 32 nested arrays each claiming N elements would make
-// unpack() reserve 32 × 24 × N bytes (12 GiB for a 16 MiB frame) before noticing the frame is
-// short (measured: a 4 MiB frame → 4 GiB VmPeak, 100 MB RSS, 87 ms, then `insufficient bytes`).
-// After step 1 every claimed element is known to exist in the frame, so the zone holds at most
-// ~24 bytes per input byte (24 per array element, 48 per ≥2-byte map pair) and the Value tree
-// ~40 (measured peak for a valid 4 MiB list of nils: ~64 bytes per input byte in all). Step 1
-// costs ~15–25% of decode time.
+// Why validate first: a container header claims its element count before the elements come. A
+// decoder that reserves at the header can be made to reserve 32 nested claims of N elements
+// each for a frame of N bytes (12 GiB for a 16 MiB frame) before noticing the frame is short.
+// After step 1 every claimed element exists, so the Value tree holds at most one Value per input
+// byte (about 40 bytes of Value per input byte in the worst case, a list of nils).
+//
+// Why not msgpack-cxx here: its parse() + unpack() + object -> Value conversion went over the
+// frame three times and built an intermediate object tree; on an EVENTS message of 1000 property
+// changes that cost ~1300 instructions per change (callgrind, docs/PERFORMANCE.md), the largest
+// single cost of a replica. The scanner and builder below accept and reject what the
+// msgpack-cxx based decoder did, with the same reasons (tests/unit/codec_test.cpp).
 
 #include "wire/codec.hpp"
-
-#include <msgpack.hpp>
 
 #include <algorithm>
 #include <cstring>
@@ -45,73 +45,7 @@ DecodeError make_error(const char* reason, std::string detail) {
 }
 
 // ------------------------------------------------------------------------------------------
-// Step 1: an allocation-free validating visitor. Its checks mirror create_object_visitor's
-// with our limits (size first, then depth), so both steps give the same reason for a frame.
-class ValidatingVisitor : public msgpack::null_visitor {
-public:
-    explicit ValidatingVisitor(std::size_t container_limit, std::size_t byte_limit)
-        : container_limit_(container_limit), byte_limit_(byte_limit) {}
-
-    bool visit_str(const char*, std::uint32_t size) { return check_bytes(size, "str"); }
-    bool visit_bin(const char*, std::uint32_t size) { return check_bytes(size, "bin"); }
-    bool visit_ext(const char*, std::uint32_t) {
-        return fail("ext_type", "MessagePack ext types are not accepted");
-    }
-    bool start_array(std::uint32_t n) { return open(n, "array"); }
-    bool end_array() { --open_; return true; }
-    bool start_map(std::uint32_t n) { return open(n, "map"); }
-    bool end_map() { --open_; return true; }
-    void parse_error(std::size_t, std::size_t error_offset) {
-        fail("parse_error", "invalid MessagePack byte at offset " + std::to_string(error_offset));
-    }
-    void insufficient_bytes(std::size_t, std::size_t) {
-        fail("insufficient_bytes", "the frame ends inside a value");
-    }
-
-    const char* reason() const noexcept { return reason_; }
-    std::string& detail() noexcept { return detail_; }
-
-private:
-    bool fail(const char* reason, std::string detail) {
-        if (!reason_) {
-            reason_ = reason;
-            detail_ = std::move(detail);
-        }
-        return false;
-    }
-    bool check_bytes(std::uint32_t size, const char* what) {
-        if (size > byte_limit_)
-            return fail("too_large", std::string(what) + " of " + std::to_string(size) +
-                                         " bytes in a frame of " + std::to_string(byte_limit_));
-        return true;
-    }
-    bool open(std::uint32_t n, const char* what) {
-        if (n > container_limit_)
-            return fail("too_large", std::string(what) + " header claims " + std::to_string(n) +
-                                         " elements, limit " + std::to_string(container_limit_));
-        if (open_ + 1 > max_decode_depth)
-            return fail("too_deep", "nesting deeper than " + std::to_string(max_decode_depth));
-        ++open_;
-        return true;
-    }
-
-    std::size_t container_limit_;
-    std::size_t byte_limit_;
-    std::size_t open_ = 0;
-    const char* reason_ = nullptr;
-    std::string detail_;
-};
-
-// ------------------------------------------------------------------------------------------
-// Step 2 helper: str and bin point into the caller's buffer instead of being copied into the
-// zone; they are copied once, into the Value, before decode() returns.
-bool reference_str_and_bin(msgpack::type::object_type type, std::size_t, void*) {
-    return type == msgpack::type::STR || type == msgpack::type::BIN;
-}
-
-// ------------------------------------------------------------------------------------------
-// Step 3: msgpack::object → Value. Recursive; depth is bounded by max_decode_depth (step 1
-// and unpack_limit), so the stack use is small and fixed.
+// Duplicate map keys (checked by the builder on each map it builds).
 
 // Canonical key bytes for duplicate detection: the Writer's encoding (smallest integers,
 // float64), with -0.0 written as 0.0. Two keys are duplicates when these bytes are equal.
@@ -185,65 +119,6 @@ bool has_duplicate_keys(const Value::Map& m) {
     });
 }
 
-// Converts one object; on failure returns nil and sets `err.reason` (non-empty).
-Value to_value(const msgpack::object& o, DecodeError& err) {
-    switch (o.type) {
-    case msgpack::type::NIL: return Value();
-    case msgpack::type::BOOLEAN: return Value(o.via.boolean);
-    case msgpack::type::POSITIVE_INTEGER: return Value(static_cast<std::uint64_t>(o.via.u64));
-    case msgpack::type::NEGATIVE_INTEGER: return Value(static_cast<std::int64_t>(o.via.i64));
-    case msgpack::type::FLOAT32:
-    case msgpack::type::FLOAT64: return Value(static_cast<double>(o.via.f64));
-    case msgpack::type::STR:
-        return o.via.str.size ? Value(std::string(o.via.str.ptr, o.via.str.size))
-                              : Value(std::string());
-    case msgpack::type::BIN: {
-        Value::Bytes b;
-        if (o.via.bin.size) {
-            const auto* p = reinterpret_cast<const std::uint8_t*>(o.via.bin.ptr);
-            b.data.assign(p, p + o.via.bin.size);
-        }
-        return Value(std::move(b));
-    }
-    case msgpack::type::ARRAY: {
-        Value::List l;
-        l.reserve(o.via.array.size);
-        for (std::uint32_t i = 0; i < o.via.array.size; ++i) {
-            l.push_back(to_value(o.via.array.ptr[i], err));
-            if (!err.reason.empty()) return Value();
-        }
-        return Value(std::move(l));
-    }
-    case msgpack::type::MAP: {
-        Value::Map m;
-        m.reserve(o.via.map.size);
-        for (std::uint32_t i = 0; i < o.via.map.size; ++i) {
-            Value k = to_value(o.via.map.ptr[i].key, err);
-            if (!err.reason.empty()) return Value();
-            Value v = to_value(o.via.map.ptr[i].val, err);
-            if (!err.reason.empty()) return Value();
-            m.emplace_back(std::move(k), std::move(v));
-        }
-        if (has_duplicate_keys(m)) {
-            err = make_error("duplicate_key", "a map has the same key twice");
-            return Value();
-        }
-        return Value(std::move(m));
-    }
-    case msgpack::type::EXT:
-        err = make_error("ext_type", "MessagePack ext types are not accepted");
-        return Value();
-    }
-    err = make_error("parse_error", "unknown msgpack object type");
-    return Value();
-}
-
-// std::string as a msgpack-cxx output stream.
-struct StringSink {
-    std::string* s;
-    void write(const char* p, std::size_t n) { s->append(p, n); }
-};
-
 void check_length(std::size_t n, const char* what) {
     if (n > std::numeric_limits<std::uint32_t>::max())
         throw Error(ErrorCode::too_large, std::string("cannot encode a ") + what + " of " +
@@ -255,56 +130,217 @@ void check_length(std::size_t n, const char* what) {
 
 // ------------------------------------------------------------------------------------------
 namespace {
+
+using Byte = unsigned char;
+
+inline std::uint16_t be16(const Byte* p) { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
+inline std::uint32_t be32(const Byte* p) {
+    std::uint32_t v;
+    std::memcpy(&v, p, 4);
+    return __builtin_bswap32(v);
+}
+inline std::uint64_t be64(const Byte* p) {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    return __builtin_bswap64(v);
+}
+
+// Step 1: the validating scanner. Fails with the reason msgpack-cxx's parse() would have given
+// for the first problem in document order.
+bool validate(const Byte* p, std::size_t size, DecodeError& err) {
+    const std::size_t container_limit = std::min(size, max_container_elements);
+    std::uint64_t open[max_decode_depth];  // elements still expected by each open container
+    std::size_t depth = 0;
+    std::size_t pos = 0;
+    auto insufficient = [&] {
+        err = make_error("insufficient_bytes", "the frame ends inside a value");
+        return false;
+    };
+    for (;;) {
+        if (pos >= size) return insufficient();
+        const Byte b = p[pos++];
+        std::size_t skip = 0;      // payload bytes after the header
+        std::uint64_t items = 0;   // elements of a container (a map counts keys and values)
+        std::uint64_t claimed = 0; // what the header claims (pairs for a map)
+        bool container = false, ext = false;
+        const char* what = "array";
+        // Reads a big-endian length of `n` bytes after the type byte.
+        auto length = [&](std::size_t n, std::uint64_t& out) {
+            if (size - pos < n) return false;
+            out = n == 1 ? p[pos] : n == 2 ? be16(p + pos) : be32(p + pos);
+            pos += n;
+            return true;
+        };
+        if (b <= 0x7f || b >= 0xe0) {
+            // fixint
+        } else if (b <= 0x8f) {
+            container = true, what = "map", claimed = b & 0x0f, items = 2 * claimed;
+        } else if (b <= 0x9f) {
+            container = true, claimed = items = b & 0x0f;
+        } else if (b <= 0xbf) {
+            skip = b & 0x1f;
+        } else {
+            std::uint64_t len = 0;
+            switch (b) {
+            case 0xc0: case 0xc2: case 0xc3: break;
+            case 0xc1:
+                err = make_error("parse_error", "invalid MessagePack byte at offset " + std::to_string(pos - 1));
+                return false;
+            case 0xc4: case 0xd9: if (!length(1, len)) return insufficient(); skip = len; break;
+            case 0xc5: case 0xda: if (!length(2, len)) return insufficient(); skip = len; break;
+            case 0xc6: case 0xdb: if (!length(4, len)) return insufficient(); skip = len; break;
+            case 0xc7: if (!length(1, len)) return insufficient(); skip = len + 1, ext = true; break;
+            case 0xc8: if (!length(2, len)) return insufficient(); skip = len + 1, ext = true; break;
+            case 0xc9: if (!length(4, len)) return insufficient(); skip = len + 1, ext = true; break;
+            case 0xca: case 0xd2: case 0xce: skip = 4; break;
+            case 0xcb: case 0xd3: case 0xcf: skip = 8; break;
+            case 0xcc: case 0xd0: skip = 1; break;
+            case 0xcd: case 0xd1: skip = 2; break;
+            case 0xd4: skip = 2, ext = true; break;
+            case 0xd5: skip = 3, ext = true; break;
+            case 0xd6: skip = 5, ext = true; break;
+            case 0xd7: skip = 9, ext = true; break;
+            case 0xd8: skip = 17, ext = true; break;
+            case 0xdc: if (!length(2, len)) return insufficient(); container = true, claimed = items = len; break;
+            case 0xdd: if (!length(4, len)) return insufficient(); container = true, claimed = items = len; break;
+            case 0xde: if (!length(2, len)) return insufficient(); container = true, what = "map", claimed = len, items = 2 * len; break;
+            case 0xdf: if (!length(4, len)) return insufficient(); container = true, what = "map", claimed = len, items = 2 * len; break;
+            default: break;  // unreachable: every byte value is covered above
+            }
+        }
+        if (size - pos < skip) return insufficient();
+        pos += skip;
+        if (ext) {
+            err = make_error("ext_type", "MessagePack ext types are not accepted");
+            return false;
+        }
+        if (container) {
+            if (claimed > container_limit) {
+                err = make_error("too_large", std::string(what) + " header claims " + std::to_string(claimed) +
+                                                  " elements, limit " + std::to_string(container_limit));
+                return false;
+            }
+            if (depth + 1 > max_decode_depth) {
+                err = make_error("too_deep", "nesting deeper than " + std::to_string(max_decode_depth));
+                return false;
+            }
+            if (items > 0) {
+                open[depth++] = items;
+                continue;  // its first element comes next
+            }
+        }
+        // A value is complete: count it in its container, closing the containers it completes.
+        while (depth > 0 && --open[depth - 1] == 0) --depth;
+        if (depth == 0) break;
+    }
+    if (pos != size) {
+        err = make_error("trailing_bytes", std::to_string(size - pos) + " bytes after the value (frame of " +
+                                               std::to_string(size) + ")");
+        return false;
+    }
+    return true;
+}
+
+// Step 2: the builder. The frame is valid (step 1), so it reads without bounds checks; only
+// duplicate map keys can still fail (err.reason set, nil returned).
+Value build(const Byte*& p, DecodeError& err) {
+    const Byte b = *p++;
+    auto str = [&](std::size_t n) {
+        Value v(std::string(reinterpret_cast<const char*>(p), n));
+        p += n;
+        return v;
+    };
+    auto bin = [&](std::size_t n) {
+        Value::Bytes bytes;
+        bytes.data.assign(p, p + n);
+        p += n;
+        return Value(std::move(bytes));
+    };
+    auto list = [&](std::size_t n) {
+        Value::List l;
+        l.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            l.push_back(build(p, err));
+            if (!err.reason.empty()) return Value();
+        }
+        return Value(std::move(l));
+    };
+    auto map = [&](std::size_t n) {
+        Value::Map m;
+        m.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            Value k = build(p, err);
+            if (!err.reason.empty()) return Value();
+            Value v = build(p, err);
+            if (!err.reason.empty()) return Value();
+            m.emplace_back(std::move(k), std::move(v));
+        }
+        if (has_duplicate_keys(m)) {
+            err = make_error("duplicate_key", "a map has the same key twice");
+            return Value();
+        }
+        return Value(std::move(m));
+    };
+    // Signed forms holding a non-negative number decode as uint64, like positive forms.
+    auto sint = [](std::int64_t i) { return i >= 0 ? Value(static_cast<std::uint64_t>(i)) : Value(i); };
+    if (b <= 0x7f) return Value(static_cast<std::uint64_t>(b));
+    if (b >= 0xe0) return Value(static_cast<std::int64_t>(static_cast<std::int8_t>(b)));
+    if (b <= 0x8f) return map(b & 0x0f);
+    if (b <= 0x9f) return list(b & 0x0f);
+    if (b <= 0xbf) return str(b & 0x1f);
+    Value v;
+    switch (b) {
+    case 0xc0: return Value();
+    case 0xc2: return Value(false);
+    case 0xc3: return Value(true);
+    case 0xc4: { const std::size_t n = p[0]; p += 1; return bin(n); }
+    case 0xc5: { const std::size_t n = be16(p); p += 2; return bin(n); }
+    case 0xc6: { const std::size_t n = be32(p); p += 4; return bin(n); }
+    case 0xca: {
+        const std::uint32_t bits = be32(p);
+        float f;
+        std::memcpy(&f, &bits, 4);
+        p += 4;
+        return Value(static_cast<double>(f));
+    }
+    case 0xcb: {
+        const std::uint64_t bits = be64(p);
+        double d;
+        std::memcpy(&d, &bits, 8);
+        p += 8;
+        return Value(d);
+    }
+    case 0xcc: v = Value(static_cast<std::uint64_t>(p[0])); p += 1; return v;
+    case 0xcd: v = Value(static_cast<std::uint64_t>(be16(p))); p += 2; return v;
+    case 0xce: v = Value(static_cast<std::uint64_t>(be32(p))); p += 4; return v;
+    case 0xcf: v = Value(be64(p)); p += 8; return v;
+    case 0xd0: v = sint(static_cast<std::int8_t>(p[0])); p += 1; return v;
+    case 0xd1: v = sint(static_cast<std::int16_t>(be16(p))); p += 2; return v;
+    case 0xd2: v = sint(static_cast<std::int32_t>(be32(p))); p += 4; return v;
+    case 0xd3: v = sint(static_cast<std::int64_t>(be64(p))); p += 8; return v;
+    case 0xd9: { const std::size_t n = p[0]; p += 1; return str(n); }
+    case 0xda: { const std::size_t n = be16(p); p += 2; return str(n); }
+    case 0xdb: { const std::size_t n = be32(p); p += 4; return str(n); }
+    case 0xdc: { const std::size_t n = be16(p); p += 2; return list(n); }
+    case 0xdd: { const std::size_t n = be32(p); p += 4; return list(n); }
+    case 0xde: { const std::size_t n = be16(p); p += 2; return map(n); }
+    case 0xdf: { const std::size_t n = be32(p); p += 4; return map(n); }
+    default: break;  // 0xc1 and ext types never pass step 1
+    }
+    err = make_error("parse_error", "unexpected MessagePack byte after validation");
+    return Value();
+}
+
 std::variant<Value, DecodeError> decode_impl(const void* data, std::size_t size) {
-    const char* p = static_cast<const char*>(data);
+    const Byte* p = static_cast<const Byte*>(data);
     if (size == 0 || p == nullptr)
         return make_error("insufficient_bytes", "empty frame");
-
-    const std::size_t container_limit = std::min(size, max_container_elements);
+    DecodeError err;
+    if (!validate(p, size, err)) return err;
     try {
-        // Step 1: validate the whole frame without allocating for its contents.
-        {
-            ValidatingVisitor check(container_limit, size);
-            std::size_t off = 0;
-            const bool ok = msgpack::parse(p, size, off, check);
-            if (check.reason()) return make_error(check.reason(), std::move(check.detail()));
-            if (!ok) return make_error("parse_error", "MessagePack parser stopped");
-            if (off != size)
-                return make_error("trailing_bytes", std::to_string(size - off) +
-                                                        " bytes after the value (frame of " +
-                                                        std::to_string(size) + ")");
-        }
-
-        // Step 2: unpack with limits bounded by the frame size.
-        const msgpack::unpack_limit limit(container_limit, container_limit, size, size, 0,
-                                          max_decode_depth);
-        std::size_t off = 0;
-        msgpack::object_handle oh =
-            msgpack::unpack(p, size, off, &reference_str_and_bin, nullptr, limit);
-        if (off != size)
-            return make_error("trailing_bytes", std::to_string(size - off) +
-                                                    " bytes after the value (frame of " +
-                                                    std::to_string(size) + ")");
-
-        // Step 3: convert.
-        DecodeError err;
-        Value v = to_value(oh.get(), err);
+        Value v = build(p, err);
         if (!err.reason.empty()) return err;
         return v;
-    } catch (const msgpack::depth_size_overflow& e) {
-        return make_error("too_deep", e.what());
-    } catch (const msgpack::ext_size_overflow& e) {
-        return make_error("ext_type", e.what());
-    } catch (const msgpack::size_overflow& e) {
-        return make_error("too_large", e.what());
-    } catch (const msgpack::insufficient_bytes& e) {
-        return make_error("insufficient_bytes", e.what());
-    } catch (const msgpack::parse_error& e) {
-        return make_error("parse_error", e.what());
-    } catch (const msgpack::unpack_error& e) {
-        return make_error("parse_error", e.what());
-    } catch (const msgpack::type_error& e) {
-        return make_error("parse_error", e.what());
     } catch (const std::bad_alloc&) {
         return DecodeError{"out_of_memory", "ran out of memory while decoding"};
     }
@@ -322,15 +358,52 @@ std::variant<Value, DecodeError> decode(const void* data, std::size_t size) noex
 }
 
 // ------------------------------------------------------------------------------------------
+// The Writer encodes each header or scalar into a few bytes on the stack and appends them at
+// once (one capacity check per call), in the smallest form, as msgpack-cxx's packer does.
+namespace {
+inline void put16(char* o, std::uint16_t v) {
+    o[0] = static_cast<char>(v >> 8);
+    o[1] = static_cast<char>(v);
+}
+inline void put32(char* o, std::uint32_t v) {
+    v = __builtin_bswap32(v);
+    std::memcpy(o, &v, 4);
+}
+inline void put64(char* o, std::uint64_t v) {
+    v = __builtin_bswap64(v);
+    std::memcpy(o, &v, 8);
+}
+/// A header: the short form `fix | n` when n < fix_limit, else `b16 n16` or `b32 n32`
+/// (`b8 n8` too when b8 != 0).
+inline void header(std::string& buf, std::uint32_t n, unsigned fix, std::uint32_t fix_limit, unsigned b8, unsigned b16,
+                   unsigned b32) {
+    char o[5];
+    if (n < fix_limit) {
+        o[0] = static_cast<char>(fix | n);
+        buf.append(o, 1);
+    } else if (b8 && n <= 0xff) {
+        o[0] = static_cast<char>(b8);
+        o[1] = static_cast<char>(n);
+        buf.append(o, 2);
+    } else if (n <= 0xffff) {
+        o[0] = static_cast<char>(b16);
+        put16(o + 1, static_cast<std::uint16_t>(n));
+        buf.append(o, 3);
+    } else {
+        o[0] = static_cast<char>(b32);
+        put32(o + 1, n);
+        buf.append(o, 5);
+    }
+}
+} // namespace
+
 Writer& Writer::array(std::uint32_t n) {
-    StringSink sink{&buf_};
-    msgpack::packer<StringSink>(sink).pack_array(n);
+    header(buf_, n, 0x90, 16, 0, 0xdc, 0xdd);
     return *this;
 }
 
 Writer& Writer::map(std::uint32_t n) {
-    StringSink sink{&buf_};
-    msgpack::packer<StringSink>(sink).pack_map(n);
+    header(buf_, n, 0x80, 16, 0, 0xde, 0xdf);
     return *this;
 }
 
@@ -345,45 +418,79 @@ Writer& Writer::boolean(bool b) {
 }
 
 Writer& Writer::int64(std::int64_t i) {
-    StringSink sink{&buf_};
-    msgpack::packer<StringSink>(sink).pack_int64(i);
+    if (i >= 0) return uint64(static_cast<std::uint64_t>(i));
+    char o[9];
+    if (i >= -32) {
+        o[0] = static_cast<char>(static_cast<std::int8_t>(i));  // negative fixint
+        buf_.append(o, 1);
+    } else if (i >= -128) {
+        o[0] = static_cast<char>(0xd0);
+        o[1] = static_cast<char>(static_cast<std::int8_t>(i));
+        buf_.append(o, 2);
+    } else if (i >= -32768) {
+        o[0] = static_cast<char>(0xd1);
+        put16(o + 1, static_cast<std::uint16_t>(static_cast<std::int16_t>(i)));
+        buf_.append(o, 3);
+    } else if (i >= std::numeric_limits<std::int32_t>::min()) {
+        o[0] = static_cast<char>(0xd2);
+        put32(o + 1, static_cast<std::uint32_t>(static_cast<std::int32_t>(i)));
+        buf_.append(o, 5);
+    } else {
+        o[0] = static_cast<char>(0xd3);
+        put64(o + 1, static_cast<std::uint64_t>(i));
+        buf_.append(o, 9);
+    }
     return *this;
 }
 
 Writer& Writer::uint64(std::uint64_t u) {
-    StringSink sink{&buf_};
-    msgpack::packer<StringSink>(sink).pack_uint64(u);
+    char o[9];
+    if (u < 0x80) {
+        o[0] = static_cast<char>(u);
+        buf_.append(o, 1);
+    } else if (u <= 0xff) {
+        o[0] = static_cast<char>(0xcc);
+        o[1] = static_cast<char>(u);
+        buf_.append(o, 2);
+    } else if (u <= 0xffff) {
+        o[0] = static_cast<char>(0xcd);
+        put16(o + 1, static_cast<std::uint16_t>(u));
+        buf_.append(o, 3);
+    } else if (u <= 0xffffffffu) {
+        o[0] = static_cast<char>(0xce);
+        put32(o + 1, static_cast<std::uint32_t>(u));
+        buf_.append(o, 5);
+    } else {
+        o[0] = static_cast<char>(0xcf);
+        put64(o + 1, u);
+        buf_.append(o, 9);
+    }
     return *this;
 }
 
-// Not msgpack::packer::pack_double: msgpack-cxx 4.x writes a double that holds an integral value
-// as an *integer* (3.0 → 0x03), so the receiver would get a uint instead of a double. (It also
-// converts 2^64 to uint64_t, which is undefined behaviour.) We always write float 64.
+// Always float 64, even for a double that holds an integral value (msgpack-cxx 4.x's
+// pack_double would write 3.0 as the integer 3, and the receiver would get a uint).
 Writer& Writer::float64(double d) {
     std::uint64_t bits;
     std::memcpy(&bits, &d, sizeof bits);
     char out[9];
     out[0] = static_cast<char>(0xcb);
-    for (int i = 0; i < 8; ++i) out[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
+    put64(out + 1, bits);
     buf_.append(out, sizeof out);
     return *this;
 }
 
 Writer& Writer::str(std::string_view s) {
     check_length(s.size(), "string");
-    StringSink sink{&buf_};
-    msgpack::packer<StringSink> pk(sink);
-    pk.pack_str(static_cast<std::uint32_t>(s.size()));
-    pk.pack_str_body(s.data(), static_cast<std::uint32_t>(s.size()));
+    header(buf_, static_cast<std::uint32_t>(s.size()), 0xa0, 32, 0xd9, 0xda, 0xdb);
+    buf_.append(s.data(), s.size());
     return *this;
 }
 
 Writer& Writer::bin(const void* data, std::size_t n) {
     check_length(n, "bin");
-    StringSink sink{&buf_};
-    msgpack::packer<StringSink> pk(sink);
-    pk.pack_bin(static_cast<std::uint32_t>(n));
-    if (n) pk.pack_bin_body(static_cast<const char*>(data), static_cast<std::uint32_t>(n));
+    header(buf_, static_cast<std::uint32_t>(n), 0xc4, 0, 0xc4, 0xc5, 0xc6);
+    if (n) buf_.append(static_cast<const char*>(data), n);
     return *this;
 }
 
