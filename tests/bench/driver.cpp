@@ -136,10 +136,12 @@ std::optional<Ready> wait_ready(Process& p) {
 // ---- cases 1, 2, 5, 6, 7: property changes to k replicas ------------------------------------
 
 Run run_prop(const std::string& impl, const std::string& config, int k, std::int64_t n, std::int64_t batch,
-             bool stall) {
+             bool stall, const std::string& zro_source = "typed") {
     Run run{config, impl, 0, {}, ""};
-    auto src = spawn(impl, {"--role", "source", "--case", "prop", "--n", std::to_string(n), "--batch",
-                            std::to_string(batch), "--subs", std::to_string(k)});
+    std::vector<std::string> args{"--role", "source", "--case", "prop", "--n", std::to_string(n), "--batch",
+                                  std::to_string(batch), "--subs", std::to_string(k)};
+    if (impl == "zro") args.insert(args.end(), {"--source", zro_source});
+    auto src = spawn(impl, args);
     auto ready = wait_ready(*src);
     if (!ready) { run.note = "source did not start"; return run; }
     std::vector<std::unique_ptr<Process>> reps;
@@ -449,7 +451,7 @@ int main(int argc, char** argv) {
         S.n_stall = 300000;
         S.n_seq = 5000;
         S.n_pipe = 20000;
-        S.init_iters = 10;
+        S.init_iters = 5;  // zro's fresh-node init costs ~1 s each today (docs/PERFORMANCE.md)
         S.stall_reps = 1;
     } else {
         S.n_prop = 200000;
@@ -484,6 +486,11 @@ int main(int argc, char** argv) {
     if (c1 || c5 || c7) {
         repeat("prop_k1_b1000", S.reps, S.impls, [&](const std::string& i) { return run_prop(i, "prop_k1_b1000", 1, S.n_prop, 1000, false); });
     }
+    if (c1 && have("zro")) {
+        // The same as prop_k1_b1000 with zro::DynamicSource::set_property (by name, checked per
+        // call) instead of a typed source: what that API costs (zro only).
+        repeat("prop_k1_b1000_dyn", S.reps, {"zro"}, [&](const std::string& i) { return run_prop(i, "prop_k1_b1000_dyn", 1, S.n_prop, 1000, false, "dynamic"); });
+    }
     if (c1 || c7)
         repeat("prop_k1_b1", S.reps, S.impls, [&](const std::string& i) { return run_prop(i, "prop_k1_b1", 1, S.n_prop, 1, false); });
     if (c2 || c5 || c7) {
@@ -516,6 +523,13 @@ int main(int argc, char** argv) {
         r.target = ">= 10x QtRO, all delivered";
         r.verdict = verdict_ge(r.zro.median, q ? r.qtro.median : nan_v, 10, delivered("prop_k1_b1000"), "QtRO");
     }
+    if (c1 && have("zro")) {
+        auto& r = add_row("1", "changes/s, 1 replica, 1000 changes/turn, zro DynamicSource", "prop_k1_b1000_dyn", "rate_per_replica", "1/s");
+        r.qtro = stat_of("prop_k1_b1000", "qtro", "rate_per_replica");  // QtRO's figure of the same runs
+        r.zmq = stat_of("prop_k1_b1000", "zmq", "rate_per_replica");
+        r.target = "(DynamicSource variant)";
+        r.verdict = verdict_ge(r.zro.median, q ? r.qtro.median : nan_v, 10, delivered("prop_k1_b1000_dyn"), "QtRO");
+    }
     if (c1 || c7) {
         auto& r = add_row("1", "changes/s, 1 replica, 1 change/turn", "prop_k1_b1", "rate_per_replica", "1/s");
         r.target = ">= 10x QtRO, all delivered";
@@ -529,7 +543,7 @@ int main(int argc, char** argv) {
         r.verdict = verdict_ge(r.zro.median, q ? r.qtro.median : nan_v, 10, delivered("prop_k16_b1000"), "QtRO");
         add_row("2", "changes/s aggregate, 16 replicas", "prop_k16_b1000", "rate_aggregate", "1/s");
     }
-    for (const char* cfg : {"prop_k1_b1000", "prop_k1_b1", "prop_k4_b1000", "prop_k16_b1000"}) {
+    for (const char* cfg : {"prop_k1_b1000", "prop_k1_b1000_dyn", "prop_k1_b1", "prop_k4_b1000", "prop_k16_b1000"}) {
         bool any = false;
         for (auto& run : all_runs) any |= run.config == cfg;
         if (!any) continue;

@@ -93,6 +93,28 @@ private:
     std::vector<zro::Value> values_;
 };
 
+/// A typed source, written the way zroc generates one from `PROP(int64 v)` (idl/src/generate.cpp,
+/// `setter`): the setter compares, notifies with the property index, stores. No name lookup, no
+/// per-call type check (the C++ type is the check). The QtRO peer uses repc's generated source.
+class TypedPropSource : public zro::Source {
+public:
+    explicit TypedPropSource(zro::Schema s) : schema_(std::move(s)) {}
+    ~TypedPropSource() override = default;
+    const zro::Schema& schema() const override { return schema_; }
+    zro::Value property_value(std::size_t) const override { return zro::Value(v_); }
+    void handle_write(std::size_t, zro::Value value) override { set_v(value.as<std::int64_t>()); }
+    void handle_call(std::size_t, std::vector<zro::Value>, zro::Responder r) override { r.fail("no methods"); }
+    void set_v(std::int64_t value) {
+        if (value == v_) return;
+        notify_property_changed(0, zro::Value(value));
+        v_ = value;
+    }
+
+private:
+    zro::Schema schema_;
+    std::int64_t v_ = 0;
+};
+
 /// Reads stdin lines on a thread and hands each to `node` (on its loop thread).
 void read_commands(zro::Node& node, std::function<void(const std::string&)> handle) {
     std::thread([&node, handle = std::move(handle)] {
@@ -110,9 +132,13 @@ int run_source(const zbench::Args& a) {
     const std::int64_t n = a.num("n", 100000);
     const std::int64_t batch = std::max<std::int64_t>(1, a.num("batch", 1000));
 
+    // --source typed (default for the prop case: what generated code does) or dynamic
+    // (zro::DynamicSource::set_property by name, type-checked per call).
+    const bool typed = c == "prop" && a.str("source", "typed") == "typed";
     zro::Host host("tcp://127.0.0.1:*");
     zro::Schema schema = c == "prop" ? prop_schema() : c == "rpc" ? rpc_schema() : init_schema(payload);
     zro::DynamicSource src(schema);
+    TypedPropSource typed_src(schema);
     if (c == "rpc")
         src.on_call("add", [](const std::vector<zro::Value>& args) {
             return zro::Value(args[0].as<std::int32_t>() + args[1].as<std::int32_t>());
@@ -123,7 +149,7 @@ int run_source(const zbench::Args& a) {
         for (std::size_t i = 0; i < b.data.size(); ++i) b.data[i] = static_cast<std::uint8_t>(i * 31);
         src.set_property("blob", zro::Value(std::move(b)));
     }
-    auto reg = host.enable_remoting(src, object_name(c, payload));
+    auto reg = typed ? host.enable_remoting(typed_src, object_name(c, payload)) : host.enable_remoting(src, object_name(c, payload));
 
     std::int64_t next = 0, t0 = 0;
     zro::Timer blaster;
@@ -133,7 +159,10 @@ int run_source(const zbench::Args& a) {
             // EVENTS message at the end of each turn.
             t0 = zbench::now_ns();
             blaster = host.add_timer(0ms, [&] {
-                for (std::int64_t i = 0; i < batch && next < n; ++i) src.set_property("v", zro::Value(++next));
+                if (typed)
+                    for (std::int64_t i = 0; i < batch && next < n; ++i) typed_src.set_v(++next);
+                else
+                    for (std::int64_t i = 0; i < batch && next < n; ++i) src.set_property("v", zro::Value(++next));
                 if (next >= n) {
                     blaster.cancel();
                     say("SENT t0=", t0, " t1=", zbench::now_ns());
