@@ -462,7 +462,7 @@ int main(int argc, char** argv) {
 
     std::cout << "zro benchmarks: " << (S.quick ? "quick" : "full") << ", " << S.reps << " repetitions, implementations:";
     for (auto& i : S.impls) std::cout << " " << i;
-    if (!have("qtro")) std::cout << " (QtRO peer not built: ratios to QtRO are n/a)";
+    if (!have("qtro")) std::cout << " (no QtRO: not built or not selected; ratios to QtRO are n/a)";
     std::cout << std::endl;
 
     // Each config: run every implementation once per repetition, the order rotating per repetition.
