@@ -9,6 +9,7 @@
 /// stdin). Every peer, whatever the implementation, speaks the same:
 ///
 ///   source  --case prop|rpc|init [--payload small|big|blob] [--n N] [--batch B] [--subs K]
+///           [--source typed|dynamic]  (zro's prop source: generated-style setter or DynamicSource)
 ///       prints "READY <url> [<pub-port>]"; commands:
 ///         go    -> makes N changes of property 0 (values 1..N), B per loop turn, then prints
 ///                  "SENT t0=<ns> t1=<ns>" (first and last change)
@@ -22,8 +23,9 @@
 ///   client  --case rpc --url URL --mode seq|pipe --n N [--inflight 100]
 ///       prints "READY"; on "go" runs the calls, then "RPC n=<ok> errors=<e> total_ns=<ns>
 ///       median_ns=<ns> p99_ns=<ns>".
-///   client  --case init --url URL --payload small|big|blob --iters I
-///       on "go": I times a fresh node: connect -> replica initialized; prints
+///   client  --case init --url URL --payload small|big|blob --iters I [--reuse 1]
+///       on "go": I times a fresh node: connect -> replica initialized (--reuse 1: one node
+///       connected once, each time acquire -> initialized); prints
 ///       "INIT first_ns=<ns> median_ns=<ns> ok=<n>".
 ///
 /// Times are CLOCK_MONOTONIC nanoseconds: one clock for every process on the machine, so the
