@@ -811,7 +811,8 @@ private:
                               "on_state_changed", "on_notice", "wait_for_source", "invoke_method", "write_property",
                               "current_schema", "detach", "apply_snapshot", "notify_property_changed", "apply_property",
                               "apply_signal", "expected_schema", "schema", "property_value", "handle_write", "handle_call",
-                              "remoted", "notify_signal", "static_schema", "type_name", "signature", "Source", "Replica"})
+                              "remoted", "notify_signal", "static_schema", "type_name", "signature", "Source", "Replica", "acquired",
+                              "use_persisted_store", "save_persisted"})
             if (!is_hideable(n)) r.emplace(n, std::string("zro's own member '") + n + "'");
         return r;
     }

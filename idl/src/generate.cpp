@@ -92,9 +92,13 @@ public:
            << to_string(mode_) << "). Do not edit: change the .rep file and rebuild.\n";
         o_ << "// The generated API is described in zro's docs/IDL.md.\n";
         o_ << "#pragma once\n\n";
-        o_ << "#include <zro/convert.hpp>\n#include <zro/zro.hpp>\n\n";
+        o_ << "#include <zro/convert.hpp>\n#include <zro/zro.hpp>\n";
+        bool persisted = false;
+        for (const auto& c : m_.classes) persisted = persisted || c.has_persisted;
+        if (persisted && mode_ != GenerateMode::source) o_ << "#include <zro/persisted_store.hpp>\n";
+        o_ << "\n";
         o_ << "#include <chrono>\n#include <cstddef>\n#include <cstdint>\n#include <functional>\n#include <map>\n"
-              "#include <span>\n#include <string>\n#include <string_view>\n#include <type_traits>\n#include <utility>\n#include <vector>\n";
+              "#include <memory>\n#include <span>\n#include <string>\n#include <string_view>\n#include <type_traits>\n#include <utility>\n#include <vector>\n";
         bool first = true;
         for (const auto& d : doc_.directives) {
             if (is_qt_include(d.text)) {
@@ -414,7 +418,13 @@ private:
            << "/// Use it on its node's loop thread.\n";
         o_ << "class " << attr(c) << name << "Replica : public ::zro::Replica, public " << name << "Interface {\npublic:\n";
         o_ << "    " << name << "Replica() = default;\n";
-        o_ << "    ~" << name << "Replica() override { detach(); }\n";
+        if (c.has_persisted) {
+            o_ << "    ~" << name << "Replica() override {\n        detach();\n"
+               << "        try {\n            save_persisted();\n        } catch (...) {\n"
+               << "            // a destructor must not throw; call save_persisted() yourself to see failures\n        }\n    }\n";
+        } else {
+            o_ << "    ~" << name << "Replica() override { detach(); }\n";
+        }
         for (const auto& p : c.properties) {
             const auto mode = p.decl->mode;
             o_ << "\n    /// PROP " << p.decl->name << " (" << to_string(mode) << "): the last value received (the default before).\n";
@@ -444,6 +454,8 @@ private:
             o_ << "    ::zro::Connection on_" << s.id << "(std::function<void(" << cb_types(s) << ")> fn) {\n"
                << "        return ::zro::Connection(" << s.id << "_cbs_, " << s.id << "_cbs_.add(std::move(fn)));\n    }\n";
         }
+
+        if (c.has_persisted) persisted_api(c);
 
         o_ << "\nprotected:\n";
         o_ << "    const ::zro::Schema* expected_schema() const noexcept override { return &static_schema(); }\n";
@@ -497,7 +509,38 @@ private:
         for (const auto& p : c.properties)
             o_ << "    ::zro::detail::CallbackList<const " << p.type.cpp << "&> " << p.id << "_changed_cbs_;\n";
         for (const auto& s : c.signals) o_ << "    ::zro::detail::CallbackList<" << cb_types(s) << "> " << s.id << "_cbs_;\n";
+        if (c.has_persisted) o_ << "    std::shared_ptr<::zro::PersistedStore> zro_store_;\n";
         o_ << "};\n";
+    }
+
+    // PERSISTED properties: restore from a store before the source answers, save on the way out.
+    void persisted_api(const ClassModel& c) {
+        std::vector<const PropertyModel*> ps;
+        for (const auto& p : c.properties)
+            if (p.decl->persisted) ps.push_back(&p);
+        o_ << "\n    /// PERSISTED properties (";
+        for (std::size_t i = 0; i < ps.size(); ++i) o_ << (i ? ", " : "") << ps[i]->decl->name;
+        o_ << "): call after acquire<>(). Restores their last saved values from `store` now, unless\n"
+           << "    /// the source already answered, and saves them there when the replica is destroyed.\n";
+        o_ << "    void use_persisted_store(std::shared_ptr<::zro::PersistedStore> store) {\n";
+        o_ << "        zro_store_ = std::move(store);\n";
+        o_ << "        if (!zro_store_ || !acquired() || ::zro::Replica::state() != ::zro::ReplicaState::defaulted) return;\n";
+        o_ << "        const auto zro_saved = zro_store_->restore(::zro::Replica::name(), signature);\n";
+        o_ << "        if (!zro_saved || zro_saved->size() != " << ps.size() << ") return;\n";
+        o_ << "        auto zro_restore = [](auto& zro_slot, const ::zro::Value& zro_v) {\n"
+           << "            try {\n"
+           << "                zro_slot = ::zro::from_value<std::remove_reference_t<decltype(zro_slot)>>(zro_v);\n"
+           << "            } catch (const ::zro::Error&) {\n"
+           << "                // a value saved in another shape keeps the default\n"
+           << "            }\n        };\n";
+        for (std::size_t i = 0; i < ps.size(); ++i) o_ << "        zro_restore(" << ps[i]->id << "_, (*zro_saved)[" << i << "]);\n";
+        o_ << "    }\n";
+        o_ << "    /// Saves the PERSISTED properties now (no-op without a store). Throws what the store throws.\n";
+        o_ << "    void save_persisted() const {\n";
+        o_ << "        if (!zro_store_ || !acquired()) return;\n";
+        o_ << "        zro_store_->save(::zro::Replica::name(), signature, std::vector<::zro::Value>{";
+        for (std::size_t i = 0; i < ps.size(); ++i) o_ << (i ? ", " : "") << "::zro::to_value(" << ps[i]->id << "_)";
+        o_ << "});\n    }\n";
     }
 
     static std::string cb_types(const FunctionModel& f) {

@@ -82,6 +82,9 @@ public:
     Replica& operator=(const Replica&) = delete;
     virtual ~Replica();
 
+    /// True once a node acquired this replica (`node.acquire<R>(name)`); `name()`, `state()` and
+    /// the rest may only be used then.
+    bool acquired() const noexcept { return core_ != nullptr; }
     /// The name it was acquired under.
     const std::string& name() const noexcept;
     ReplicaState state() const noexcept;
