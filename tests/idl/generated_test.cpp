@@ -3,6 +3,7 @@
 // end to end over tcp loopback in one process: typed source and replica, and each of them
 // against the dynamic other side.
 
+#include "rep_qtro_forms_merged.h"
 #include "rep_rich_merged.h"
 #include "rep_simpleswitch_merged.h"
 
@@ -10,6 +11,8 @@
 #include <zro/zro.hpp>
 
 #include <gtest/gtest.h>
+
+#include <cctype>
 
 using namespace std::chrono_literals;
 
@@ -301,4 +304,47 @@ TEST(Generated, DynamicReplicaAgainstGeneratedSource) {
     ASSERT_TRUE(pump_until(host, client, [&] { return bad_pod.finished(); }));
     ASSERT_TRUE(bad_pod.error());
     pump(host, client, 20ms);
+}
+
+namespace {
+class Forms : public Test::MyNamespace::MyNamespaceClassSimpleSource {
+public:
+    void set_time_zone(std::int32_t zone) override { this->zone = zone; }
+    std::string uppercase(std::string input) override {
+        for (auto& c : input) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return input;
+    }
+    std::map<std::string, std::string> complex_return_type() override { return {{"a", "b"}}; }
+    void test_enum_params_in_slots(Test::MyNamespace::MyNamespaceEnumEnum::MyNamespaceEnum, bool, std::int32_t) override {}
+    NS::NamespaceEnum flip(NS::NamespaceEnum e) override { return e == NS::NamespaceEnum::Alpha ? NS::NamespaceEnum::Beta : NS::NamespaceEnum::Alpha; }
+    int zone = 0;
+};
+} // namespace
+
+TEST(Generated, FormsFromQtRoFilesWork) {
+    using namespace ::Test::MyNamespace;
+    zro::Host host("tcp://127.0.0.1:*", fast());
+    Forms src;
+    auto reg = host.enable_remoting(src, "Forms");
+    zro::Node client(fast());
+    client.connect_to(host.url());
+    auto rep = client.acquire<MyNamespaceClassReplica>("Forms");
+    EXPECT_EQ(rep->name(), "Default");  // the property getter hides zro::Replica::name()
+    EXPECT_EQ(rep->zro::Replica::name(), "Forms");
+    EXPECT_EQ(rep->ns_enum(), NS::NamespaceEnum::Beta);
+    std::vector<std::string> times;
+    rep->on_time_updated([&](const std::int32_t& h, const std::int32_t& m, const std::int32_t& s, const std::int32_t& ms) {
+        times.push_back(std::to_string(h) + ":" + std::to_string(m) + ":" + std::to_string(s) + "." + std::to_string(ms));
+    });
+    ASSERT_TRUE(pump_until(host, client, [&] { return rep->valid(); }));
+    src.emit_time_updated(6, 30);  // defaults for the rest, as declared
+    auto up = rep->uppercase("abc");
+    auto flipped = rep->flip(NS::NamespaceEnum::Alpha);
+    auto tz = rep->set_time_zone(5);
+    ASSERT_TRUE(pump_until(host, client, [&] { return up.finished() && flipped.finished() && tz.finished() && times.size() == 1; }));
+    EXPECT_EQ(up.value(), "ABC");
+    EXPECT_EQ(flipped.value(), NS::NamespaceEnum::Beta);
+    EXPECT_EQ(src.zone, 5);
+    EXPECT_EQ(times, (std::vector<std::string>{"6:30:0.0"}));
+    EXPECT_EQ(zro::to_value(Mode{XENUMxEnum::XENUMx::Bar}), (zro::Value{1}));
 }

@@ -383,6 +383,9 @@ TEST(RepParser, RejectsInvalidInputWithCompilerStyleMessages) {
         {"x = 1;", "t.rep:1:1: error: expected a declaration (class, POD, ENUM, FLAG, USE_ENUM or a '#' line), found 'x'"},
         {"class Foo { int x; }", "t.rep:1:13: error: unexpected 'int' in class 'Foo' (expected PROP, SLOT, SIGNAL, ENUM, FLAG, CLASS or MODEL)"},
         {"class A { PROP(int a) } #include <x>", "t.rep:1:25: error: '#' must start a line (a preprocessor line or #HEADER / #FOOTER)"},
+        {"class Foo {\nCLASS c(Foo)\n}", "t.rep:2:1: error: CLASS sub-objects are not supported yet (CLASS c(Foo) in class Foo)"},
+        {"class Foo {\nPROP(int acquired)\n}",
+         "t.rep:2:1: error: generated name 'acquired' of property 'acquired' collides with zro's own member 'acquired'; rename one of them"},
         {"@", "t.rep:1:1: error: unexpected character '@'"},
     };
     for (const auto& [text, message] : cases) EXPECT_EQ(error_of(text), message) << text;
@@ -395,4 +398,12 @@ TEST(RepParser, UnreadableFileIsAnErrorToo) {
     } catch (const zro::idl::ParseError& e) {
         EXPECT_STREQ(e.what(), "/nonexistent/x.rep:0:0: error: cannot open file");
     }
+}
+
+TEST(RepParser, GettersMayHideInformationalReplicaMembersWithAWarning) {
+    auto d = parse("class Foo {\nPROP(QString name)\n}");
+    ASSERT_EQ(d.warnings.size(), 1u);
+    EXPECT_EQ(d.warnings[0].to_string(),
+              "t.rep:2:1: warning: property 'name': its getter hides zro::Replica::name() in FooReplica (call "
+              "replica.zro::Replica::name() for the base)");
 }
