@@ -736,14 +736,18 @@ private:
             if (!prop_names.insert(p.name).second) fail(p.loc, "duplicate property '" + p.name + "' in class " + c.name);
             if (p.kind == PropertyDecl::Kind::model)
                 fail(p.loc, "model replication is not supported yet (MODEL " + p.name + " in class " + c.name + ")");
-            if (p.kind == PropertyDecl::Kind::child)
-                fail(p.loc, "CLASS sub-objects are not supported yet (CLASS " + p.name + "(" + p.type.text() + ") in class " +
-                                c.name + ")");
             PropertyModel pm;
             pm.decl = &p;
             pm.index = i;
             pm.type = resolve(p.type, s);
-            if (pm.type.kind == Resolved::Kind::child)
+            if (p.kind == PropertyDecl::Kind::child) {
+                if (pm.type.kind != Resolved::Kind::child)
+                    fail(p.type.loc, "CLASS " + p.name + "(" + p.type.text() + "): '" + p.type.text() + "' is not a class of this file");
+                if (pm.type.cls >= &c)
+                    fail(p.type.loc, "CLASS " + p.name + "(" + p.type.text() + "): class '" + pm.type.cls->name +
+                                         "' must be declared before class '" + c.name + "'");
+                m.has_children = true;
+            } else if (pm.type.kind == Resolved::Kind::child)
                 fail(p.type.loc, "'" + p.type.text() + "' is a class: declare sub-objects with CLASS " + p.name + "(" +
                                      p.type.text() + ")");
             pm.id = snake_case(p.name);
@@ -752,7 +756,7 @@ private:
             claim("on_" + pm.id + "_changed", p.loc, what);
             claim("notify_" + pm.id + "_changed", p.loc, what);
             claim("set_" + pm.id, p.loc, what);
-            if (p.mode == PropertyMode::read_push) claim("push_" + pm.id, p.loc, what);
+            if (p.mode == PropertyMode::read_push && p.kind != PropertyDecl::Kind::child) claim("push_" + pm.id, p.loc, what);
             if (p.default_value) {
                 pm.initial = evaluate(*p.default_value, pm.type);
                 pm.has_default = true;
@@ -812,7 +816,7 @@ private:
                               "current_schema", "detach", "apply_snapshot", "notify_property_changed", "apply_property",
                               "apply_signal", "expected_schema", "schema", "property_value", "handle_write", "handle_call",
                               "remoted", "notify_signal", "static_schema", "type_name", "signature", "Source", "Replica", "acquired",
-                              "use_persisted_store", "save_persisted"})
+                              "use_persisted_store", "save_persisted", "enable_remoting", "acquire"})
             if (!is_hideable(n)) r.emplace(n, std::string("zro's own member '") + n + "'");
         return r;
     }

@@ -307,8 +307,39 @@ private:
         o_ << "class " << attr(c) << name << "Source : public ::zro::Source, public " << name << "Interface {\n";
         o_ << "public:\n";
         o_ << "    const ::zro::Schema& schema() const override { return static_schema(); }\n";
+        o_ << "\n    /// Shares this source on `host` as `name`" << (c.has_children ? ", and its CLASS sub-objects as\n"
+                                                                               "    /// \"<name>.<property>\" (kept in step when they change)"
+                                                                             : "") << ".\n";
+        o_ << "    [[nodiscard]] ::zro::Registration enable_remoting(::zro::Host& host, std::string_view name) {\n";
+        if (c.has_children) {
+            // Children first, so a replica that sees the parent finds them already shared.
+            o_ << "        zro_host_ = &host;\n        zro_name_ = std::string(name);\n";
+            o_ << "        try {\n";
+            for (const auto& p : c.properties)
+                if (p.is_child()) o_ << "            zro_share_" << p.id << "();\n";
+            o_ << "            return host.enable_remoting(*this, name);\n";
+            o_ << "        } catch (...) {\n            zro_host_ = nullptr;\n";
+            for (const auto& p : c.properties)
+                if (p.is_child()) o_ << "            zro_share_" << p.id << "();\n";
+            o_ << "            throw;\n        }\n";
+        } else {
+            o_ << "        return host.enable_remoting(*this, name);\n";
+        }
+        o_ << "    }\n";
         for (const auto& p : c.properties) {
             const auto mode = p.decl->mode;
+            if (p.is_child()) {
+                const std::string& child = p.type.cls->name;
+                o_ << "\n    /// CLASS " << p.decl->name << "(" << child << "): a sub-object (may be null). Shared with this\n"
+                   << "    /// source by enable_remoting(host, name) as \"<name>." << p.decl->name << "\"; replicas follow it.\n";
+                o_ << "    " << child << "Source* " << p.id << "() const noexcept { return " << p.id << "_; }\n";
+                o_ << "    void set_" << p.id << "(" << child << "Source* child) {\n"
+                   << "        if (child == " << p.id << "_) return;\n"
+                   << "        " << p.id << "_ = child;\n"
+                   << "        zro_share_" << p.id << "();\n"
+                   << "        notify_property_changed(" << p.index << ", property_value(" << p.index << "));\n    }\n";
+                continue;
+            }
             o_ << "\n    /// PROP " << p.decl->name << " (" << to_string(mode) << ")\n";
             o_ << "    virtual " << p.type.cpp << " " << p.id << "() const = 0;\n";
             if (source_has_setter(mode)) o_ << "    virtual void set_" << p.id << "(" << p.type.cpp << " value) = 0;\n";
@@ -325,7 +356,13 @@ private:
 
         o_ << "\n    // zro::Source (used by the host)\n";
         o_ << "    ::zro::Value property_value(std::size_t zro_index) const override {\n        switch (zro_index) {\n";
-        for (const auto& p : c.properties) o_ << "        case " << p.index << ": return ::zro::to_value(" << p.id << "());\n";
+        for (const auto& p : c.properties) {
+            if (p.is_child())
+                o_ << "        case " << p.index << ": return " << p.id << "_ && zro_host_ ? ::zro::Value(zro_name_ + \"." << p.decl->name
+                   << "\") : ::zro::Value();\n";
+            else
+                o_ << "        case " << p.index << ": return ::zro::to_value(" << p.id << "());\n";
+        }
         o_ << "        default: break;\n        }\n";
         o_ << "        throw ::zro::Error(::zro::ErrorCode::unknown_property, \"" << name
            << " has no property #\" + std::to_string(zro_index));\n    }\n";
@@ -352,12 +389,30 @@ private:
         o_ << "        default: break;\n        }\n";
         o_ << "        zro_responder.fail(\"" << name << " has no method #\" + std::to_string(zro_index), ::zro::ErrorCode::unknown_method);\n    }\n";
 
-        if (!c.properties.empty()) {
+        bool values = false;
+        for (const auto& p : c.properties) values = values || !p.is_child();
+        if (values) {
             o_ << "\nprotected:\n";
             o_ << "    // Implementations call these when a property really changed (not for CONSTANT ones).\n";
             for (const auto& p : c.properties)
-                o_ << "    void notify_" << p.id << "_changed(const " << p.type.cpp << "& value) { notify_property_changed(" << p.index
-                   << ", ::zro::to_value(value)); }\n";
+                if (!p.is_child())
+                    o_ << "    void notify_" << p.id << "_changed(const " << p.type.cpp << "& value) { notify_property_changed(" << p.index
+                       << ", ::zro::to_value(value)); }\n";
+        }
+        if (c.has_children) {
+            o_ << "\nprivate:\n";
+            for (const auto& p : c.properties) {
+                if (!p.is_child()) continue;
+                o_ << "    void zro_share_" << p.id << "() {\n"
+                   << "        " << p.id << "_registration_.reset();\n"
+                   << "        if (" << p.id << "_ && zro_host_) " << p.id << "_registration_ = " << p.id
+                   << "_->enable_remoting(*zro_host_, zro_name_ + \"." << p.decl->name << "\");\n    }\n";
+            }
+            o_ << "    ::zro::Host* zro_host_ = nullptr;\n    std::string zro_name_;\n";
+            for (const auto& p : c.properties)
+                if (p.is_child())
+                    o_ << "    " << p.type.cls->name << "Source* " << p.id << "_ = nullptr;\n    ::zro::Registration " << p.id
+                       << "_registration_;\n";
         }
         o_ << "};\n";
     }
@@ -384,6 +439,7 @@ private:
             o_ << " {}\n";
         }
         for (const auto& p : c.properties) {
+            if (p.is_child()) continue;
             o_ << "\n    " << p.type.cpp << " " << p.id << "() const override { return " << p.id << "_; }\n";
             if (source_has_setter(p.decl->mode)) setter(p, true);
         }
@@ -394,8 +450,11 @@ private:
                 protected_opened = true;
                 setter(p, false);
             }
-        if (!c.properties.empty()) o_ << "\nprivate:\n";
+        bool stored = false;
+        for (const auto& p : c.properties) stored = stored || !p.is_child();
+        if (stored) o_ << "\nprivate:\n";
         for (const auto& p : c.properties) {
+            if (p.is_child()) continue;
             if (p.decl->mode == PropertyMode::constant) o_ << "    " << p.type.cpp << " " << p.id << "_;\n";
             else o_ << "    " << p.type.cpp << " " << p.id << "_" << member_init(p.initial.cpp) << ";\n";
         }
@@ -425,8 +484,26 @@ private:
         } else {
             o_ << "    ~" << name << "Replica() override { detach(); }\n";
         }
+        o_ << "\n    /// Acquires a replica of `name` on `node`" << (c.has_children ? ", and a replica of each CLASS sub-object\n"
+                                                                         "    /// the source shares (node.acquire<>() alone leaves them null)"
+                                                                       : " (the same as node.acquire<>())")
+           << ". Call it on the node's loop thread, or while the loop is not running.\n";
+        o_ << "    static std::unique_ptr<" << name << "Replica> acquire(::zro::Node& node, std::string_view name) {\n"
+           << "        auto zro_replica = node.template acquire<" << name << "Replica>(name);\n";
+        if (c.has_children) o_ << "        zro_replica->zro_node_ = &node;\n";
+        o_ << "        return zro_replica;\n    }\n";
         for (const auto& p : c.properties) {
             const auto mode = p.decl->mode;
+            if (p.is_child()) {
+                const std::string child = p.type.cls->name + "Replica";
+                o_ << "\n    /// CLASS " << p.decl->name << "(" << p.type.cls->name << "): the sub-object's replica, or null when the\n"
+                   << "    /// source has none (or before the source answered).\n";
+                o_ << "    " << child << "* " << p.id << "() const noexcept { return " << p.id << "_.get(); }\n";
+                o_ << "    /// Called when the sub-object is replaced (or becomes null); its own changes arrive on it.\n";
+                o_ << "    ::zro::Connection on_" << p.id << "_changed(std::function<void(" << child << "*)> fn) {\n"
+                   << "        return ::zro::Connection(" << p.id << "_changed_cbs_, " << p.id << "_changed_cbs_.add(std::move(fn)));\n    }\n";
+                continue;
+            }
             o_ << "\n    /// PROP " << p.decl->name << " (" << to_string(mode) << "): the last value received (the default before).\n";
             o_ << "    const " << p.type.cpp << "& " << p.id << "() const noexcept { return " << p.id << "_; }\n";
             o_ << "    /// Called after each change, with the new value.\n";
@@ -462,8 +539,10 @@ private:
         o_ << "    std::vector<std::size_t> apply_snapshot(const ::zro::Schema&, std::vector<::zro::Value> zro_values) override {\n";
         o_ << "        std::vector<std::size_t> zro_changed;\n";
         o_ << "        if (zro_values.size() != " << c.properties.size() << ") return zro_changed;\n";
+        bool takes = false;
+        for (const auto& p : c.properties) takes = takes || !p.is_child();
         if (!c.properties.empty()) {
-            o_ << "        auto zro_take = [&zro_changed](auto& zro_slot, const ::zro::Value& zro_v, std::size_t zro_i) {\n"
+            if (takes) o_ << "        auto zro_take = [&zro_changed](auto& zro_slot, const ::zro::Value& zro_v, std::size_t zro_i) {\n"
                << "            try {\n"
                << "                auto zro_fresh = ::zro::from_value<std::remove_reference_t<decltype(zro_slot)>>(zro_v);\n"
                << "                if (zro_fresh == zro_slot) return;\n"
@@ -472,16 +551,26 @@ private:
                << "            } catch (const ::zro::Error&) {\n"
                << "                // a value this replica cannot read keeps the old one\n"
                << "            }\n        };\n";
-            for (const auto& p : c.properties) o_ << "        zro_take(" << p.id << "_, zro_values[" << p.index << "], " << p.index << ");\n";
+            for (const auto& p : c.properties) {
+                if (p.is_child())
+                    o_ << "        if (zro_adopt_" << p.id << "(zro_values[" << p.index << "])) zro_changed.push_back(" << p.index << ");\n";
+                else
+                    o_ << "        zro_take(" << p.id << "_, zro_values[" << p.index << "], " << p.index << ");\n";
+            }
         }
         o_ << "        return zro_changed;\n    }\n";
         o_ << "    void notify_property_changed(std::size_t zro_index) override {\n        switch (zro_index) {\n";
-        for (const auto& p : c.properties) o_ << "        case " << p.index << ": " << p.id << "_changed_cbs_(" << p.id << "_); return;\n";
+        for (const auto& p : c.properties)
+            o_ << "        case " << p.index << ": " << p.id << "_changed_cbs_(" << p.id << (p.is_child() ? "_.get()" : "_") << "); return;\n";
         o_ << "        default: return;\n        }\n    }\n";
         o_ << "    void apply_property(std::size_t zro_index, [[maybe_unused]] ::zro::Value zro_value) override {\n";
         o_ << "        try {\n            switch (zro_index) {\n";
-        for (const auto& p : c.properties)
-            o_ << "            case " << p.index << ": " << p.id << "_ = ::zro::from_value<" << p.type.cpp << ">(zro_value); break;\n";
+        for (const auto& p : c.properties) {
+            if (p.is_child())
+                o_ << "            case " << p.index << ":\n                if (!zro_adopt_" << p.id << "(zro_value)) return;\n                break;\n";
+            else
+                o_ << "            case " << p.index << ": " << p.id << "_ = ::zro::from_value<" << p.type.cpp << ">(zro_value); break;\n";
+        }
         o_ << "            default: return;\n            }\n";
         o_ << "        } catch (const ::zro::Error&) {\n            return;  // a value this replica cannot read: keep the old one\n        }\n";
         o_ << "        notify_property_changed(zro_index);\n    }\n";
@@ -505,9 +594,31 @@ private:
         o_ << "        default: return;\n        }\n    }\n";
 
         o_ << "\nprivate:\n";
-        for (const auto& p : c.properties) o_ << "    " << p.type.cpp << " " << p.id << "_" << member_init(p.initial.cpp) << ";\n";
-        for (const auto& p : c.properties)
-            o_ << "    ::zro::detail::CallbackList<const " << p.type.cpp << "&> " << p.id << "_changed_cbs_;\n";
+        for (const auto& p : c.properties) {
+            if (!p.is_child()) continue;
+            // The sub-object's object name (empty: none) and its replica.
+            o_ << "    bool zro_adopt_" << p.id << "(const ::zro::Value& zro_v) {\n"
+               << "        std::string zro_child = zro_v.is_string() ? zro_v.as_string() : std::string();\n"
+               << "        if (zro_child == " << p.id << "_name_) return false;\n"
+               << "        " << p.id << "_name_ = std::move(zro_child);\n"
+               << "        " << p.id << "_.reset();\n"
+               << "        if (!" << p.id << "_name_.empty() && zro_node_) " << p.id << "_ = " << p.type.cls->name
+               << "Replica::acquire(*zro_node_, " << p.id << "_name_);\n"
+               << "        return true;\n    }\n";
+        }
+        for (const auto& p : c.properties) {
+            if (p.is_child())
+                o_ << "    std::string " << p.id << "_name_;\n    std::unique_ptr<" << p.type.cls->name << "Replica> " << p.id << "_;\n";
+            else
+                o_ << "    " << p.type.cpp << " " << p.id << "_" << member_init(p.initial.cpp) << ";\n";
+        }
+        for (const auto& p : c.properties) {
+            if (p.is_child())
+                o_ << "    ::zro::detail::CallbackList<" << p.type.cls->name << "Replica*> " << p.id << "_changed_cbs_;\n";
+            else
+                o_ << "    ::zro::detail::CallbackList<const " << p.type.cpp << "&> " << p.id << "_changed_cbs_;\n";
+        }
+        if (c.has_children) o_ << "    ::zro::Node* zro_node_ = nullptr;\n";
         for (const auto& s : c.signals) o_ << "    ::zro::detail::CallbackList<" << cb_types(s) << "> " << s.id << "_cbs_;\n";
         if (c.has_persisted) o_ << "    std::shared_ptr<::zro::PersistedStore> zro_store_;\n";
         o_ << "};\n";

@@ -47,6 +47,9 @@ struct PropertyModel {
     std::string id;      ///< snake_case name used in generated code
     Evaluated initial;   ///< the default, or the type's zero value
     bool has_default = false;
+    /// CLASS sub-object: type.cls is the child class; the value on the wire is the child's
+    /// object name (a string) or nil.
+    bool is_child() const { return type.kind == Resolved::Kind::child; }
 };
 
 struct ParamModel {
