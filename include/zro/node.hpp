@@ -88,6 +88,11 @@ public:
         return replica;
     }
 
+    /// Asks the host at `url` (connecting to it if needed) which objects it shares. The result
+    /// is a map: `{"url": URL, "node_id": ID, "objects": [{"name", "type", "signature"}, ...]}`.
+    /// Fails with `timeout` if the host does not answer in time.
+    PendingReply<Value> list_objects(std::string_view url, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
     /// Runs the loop on this thread until `stop()`.
     void run();
     /// Runs the loop on this thread for `duration` (or until `stop()`).

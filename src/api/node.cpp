@@ -4,7 +4,12 @@
 
 #include "engine/host_engine.hpp"
 #include "engine/node_core.hpp"
+#include "engine/link.hpp"
 #include "engine/replica_core.hpp"
+#include "wire/protocol.hpp"
+#include "wire/url.hpp"
+
+#include <optional>
 
 namespace zro {
 
@@ -45,6 +50,22 @@ void Node::attach_replica(Replica& replica, std::string_view name) {
     }
     replica.core_ = rc;
     core_->exec([&] { core_->add_replica(rc); });
+}
+
+PendingReply<Value> Node::list_objects(std::string_view url, std::chrono::milliseconds timeout) {
+    std::optional<PendingReply<Value>> reply;
+    core_->exec([&] {
+        core_->connect_to(url);
+        const std::string canonical = detail::wire::parse_url(url).str();
+        for (auto& link : core_->links())
+            if (link->url() == canonical) {
+                const auto id = link->next_request_id();
+                detail::wire::Writer w;
+                w.array(2).uint64(detail::wire::msg::list).uint64(id);
+                reply.emplace(link->request(id, w, timeout));
+            }
+    });
+    return *reply;
 }
 
 void Node::run() { core_->loop->run(); }

@@ -498,9 +498,10 @@ void HostEngine::on_replay(const std::string& rid, const Value::List& m) {
 void HostEngine::on_list(const std::string& rid, const Value::List& m) {
     const Value& req = field(m, 1, "req_id");
     scratch_.clear();
-    scratch_.array(3).uint64(msg::objects).value(req).array(static_cast<std::uint32_t>(objects_.size()));
+    scratch_.array(4).uint64(msg::objects).value(req).array(static_cast<std::uint32_t>(objects_.size()));
     for (auto& [name, obj] : objects_)
         scratch_.array(3).str(name).str(obj->source->schema().type_name()).str(obj->source->schema().signature());
+    scratch_.str(node_id_);
     send_to(rid, scratch_);
 }
 

@@ -90,6 +90,24 @@ PendingReply<Value> Link::start_call(ReplicaCore& replica, std::uint64_t call_id
     return reply;
 }
 
+PendingReply<Value> Link::request(std::uint64_t id, const Writer& request, std::chrono::milliseconds timeout) {
+    auto state = std::make_shared<ReplyState>();
+    state->loop = node_.loop;
+    PendingReply<Value> reply(state);
+    if (welcomed_ && !send(request)) {
+        state->finish({}, CallError{ErrorCode::not_connected, "no live connection to " + url_str_});
+        return reply;
+    }
+    if (!welcomed_) queued_.emplace_back(id, std::string(request.data(), request.size()));
+    const auto timer = node_.loop->add_timer(timeout, [this, id, timeout] {
+        std::erase_if(queued_, [&](const auto& q) { return q.first == id; });
+        finish_call(id, {}, CallError{ErrorCode::timeout, "no answer from " + url_str_ + " within " +
+                                                              std::to_string(timeout.count()) + " ms"});
+    });
+    calls_.emplace(id, PendingCall{state, nullptr, timer});
+    return reply;
+}
+
 void Link::finish_call(std::uint64_t call_id, Value result, std::optional<CallError> error) {
     auto it = calls_.find(call_id);
     if (it == calls_.end()) return;  // late reply to a call that already timed out
@@ -172,6 +190,12 @@ void Link::handle_reply(const Value::List& m) {
         }
         peer_id_ = id;
         welcomed_ = true;
+        for (auto& [qid, bytes] : queued_) {
+            zmq::message_t qm(bytes.data(), bytes.size());
+            if (!dealer_.send(qm, zmq::send_flags::dontwait))
+                finish_call(qid, {}, CallError{ErrorCode::not_connected, "no live connection to " + url_str_});
+        }
+        queued_.clear();
         log(LogLevel::info, "link ", url_str_, ": welcomed by host ", id, new_instance ? " (new instance)" : "");
         const auto now = Loop::Clock::now();
         for (auto& r : node_.all_replicas()) {
@@ -223,8 +247,20 @@ void Link::handle_reply(const Value::List& m) {
         replica->on_request_failed(*this, code, text);
         return;
     }
+    case msg::objects: {
+        if (m.size() < 4) throw Error(ErrorCode::malformed_message, "short OBJECTS");
+        Value::List objects;
+        for (const Value& o : m[2].as_list()) {
+            const auto& f = o.as_list();
+            if (f.size() < 3) throw Error(ErrorCode::malformed_message, "short OBJECTS entry");
+            objects.push_back(Value::map_of({{"name", f[0]}, {"type", f[1]}, {"signature", f[2]}}));
+        }
+        finish_call(m[1].as<std::uint64_t>(),
+                    Value::map_of({{"url", url_str_}, {"node_id", m[3]}, {"objects", Value(std::move(objects))}}), std::nullopt);
+        return;
+    }
     default:
-        return;  // OBJECTS and future replies: not used by the link itself
+        return;  // replies added by later protocol versions
     }
 }
 

@@ -45,6 +45,9 @@ public:
     /// Registers a pending call and sends the already-encoded request.
     PendingReply<Value> start_call(ReplicaCore& replica, std::uint64_t call_id, const wire::Writer& request,
                                    std::chrono::milliseconds timeout);
+    /// Sends a request that is not tied to a replica (LIST): queued until the handshake is done,
+    /// answered through the returned reply (OBJECTS → a map, ERROR → an error), or timed out.
+    PendingReply<Value> request(std::uint64_t id, const wire::Writer& request, std::chrono::milliseconds timeout);
     /// Fails every call made by `replica` (or all when nullptr).
     void fail_calls(const ReplicaCore* replica, ErrorCode code, const std::string& message);
     /// Forgets a request id that a replica no longer waits for.
@@ -82,6 +85,7 @@ private:
     std::unordered_map<std::string, int> topics_;
     std::unordered_map<std::uint64_t, ReplicaCore*> requests_;
     std::unordered_map<std::uint64_t, PendingCall> calls_;
+    std::vector<std::pair<std::uint64_t, std::string>> queued_;  ///< requests waiting for WELCOME
     RateLimiter log_limit_;
     bool closed_ = false;
 };

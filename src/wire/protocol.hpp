@@ -28,7 +28,7 @@ inline constexpr std::uint8_t snapshot = 2;  // [2, req_id, object, epoch, seq, 
 inline constexpr std::uint8_t reply = 3;     // [3, call_id, code, result | message]
 inline constexpr std::uint8_t replayed = 5;  // [5, req_id, object, epoch, [events_payload(bin)...]]
 inline constexpr std::uint8_t pong = 6;      // [6, token, node_id]
-inline constexpr std::uint8_t objects = 7;   // [7, req_id, [[object, type, signature]...]]
+inline constexpr std::uint8_t objects = 7;   // [7, req_id, [[object, type, signature]...], node_id]
 inline constexpr std::uint8_t error = 9;     // [9, req_id|nil, code, message]
 // host → subscribers (XPUB; frame 1 is the topic "<object>\0")
 inline constexpr std::uint8_t events = 10;     // [10, epoch, first_seq, [[0, prop, value] | [1, signal, args] ...]]

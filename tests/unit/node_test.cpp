@@ -272,3 +272,25 @@ TEST(Node, BadUrlsAndBusyPortsAreClearErrors) {
         EXPECT_EQ(e.code(), zro::ErrorCode::already_exists);
     }
 }
+
+TEST(Node, ListObjectsAnswersWithNamesTypesAndSignatures) {
+    zro::Host host("tcp://127.0.0.1:*", fast());
+    zro::DynamicSource a(switch_schema());
+    auto ra = host.enable_remoting(a, "Kitchen");
+    zro::Node client(fast());
+    auto reply = client.list_objects(host.url());  // connects, waits for the handshake, asks
+    ASSERT_TRUE(pump_until(host, client, [&] { return reply.finished(); }));
+    ASSERT_FALSE(reply.error()) << reply.error()->message;
+    const zro::Value v = reply.value();
+    EXPECT_EQ(v.at("node_id"), zro::Value(host.node_id()));
+    ASSERT_EQ(v.at("objects").size(), 1u);
+    EXPECT_EQ(v.at("objects").at(0).at("name"), zro::Value("Kitchen"));
+    EXPECT_EQ(v.at("objects").at(0).at("type"), zro::Value("SimpleSwitch"));
+    EXPECT_EQ(v.at("objects").at(0).at("signature"), zro::Value(a.schema().signature()));
+
+    zro::Node lonely(fast());
+    auto none = lonely.list_objects("tcp://127.0.0.1:1", 200ms);  // nobody listens there
+    lonely.run_for(300ms);
+    ASSERT_TRUE(none.finished());
+    EXPECT_EQ(none.error()->code, zro::ErrorCode::timeout);
+}
