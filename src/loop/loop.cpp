@@ -144,12 +144,13 @@ void Loop::run_turn(std::chrono::milliseconds max_wait) {
         std::vector<std::pair<void*, std::shared_ptr<Task>>> ready;
         for (std::size_t i = 0; i + 1 < poll_items_.size(); ++i)
             if (poll_items_[i].revents & ZMQ_POLLIN) ready.emplace_back(poll_items_[i].socket, nullptr);
-        for (auto& [handle, handler] : ready) {
-            auto it = std::find_if(sockets_.begin(), sockets_.end(), [&](const SocketEntry& e) { return e.handle == handle; });
-            if (it != sockets_.end()) handler = it->handler;
+        for (auto& entry : ready) {
+            void* const handle = entry.first;
+            auto it = std::find_if(sockets_.begin(), sockets_.end(), [handle](const SocketEntry& e) { return e.handle == handle; });
+            if (it != sockets_.end()) entry.second = it->handler;
         }
-        for (auto& [handle, handler] : ready)
-            if (handler) timed_call(*handler, "socket handler");
+        for (auto& entry : ready)
+            if (entry.second) timed_call(*entry.second, "socket handler");
         if (poll_items_.back().revents & ZMQ_POLLIN) drain_wake_fd();
     }
     run_posted();
