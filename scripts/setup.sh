@@ -27,12 +27,16 @@ jobs=${ZRO_JOBS:-2}
 
 # Debian 12 packages. libclang-rt-dev: libFuzzer runtime for clang's -fsanitize=fuzzer (apt would
 # only bring it as a recommendation of clang). iproute2: `ip netns` for the lab tests.
+# Discovery (docs/DISCOVERY.md): libavahi-client-dev to build against; avahi-daemon, dbus-daemon,
+# avahi-utils (avahi-browse/avahi-publish as independent checks) and nftables for the lab, which
+# starts the daemons only inside network namespaces (never in the root namespace).
 PACKAGES=(
   build-essential cmake pkg-config
   libzmq3-dev cppzmq-dev libmsgpack-cxx-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-dev
   procps iproute2
+  libavahi-client-dev avahi-daemon avahi-utils dbus-daemon nftables
 )
 
 missing=()
@@ -51,7 +55,8 @@ if [[ ${#missing[@]} -gt 0 ]]; then
     fi
   fi
   # No service may start from a package's maintainer scripts (see shared/docs/LAB.md).
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+  # avahi-daemon and dbus-daemon in particular must not start in the root namespace.
+  if [[ ! -e /usr/sbin/policy-rc.d ]] || ! grep -q 'exit 101' /usr/sbin/policy-rc.d; then
     echo "zro setup: writing /usr/sbin/policy-rc.d (exit 101: no service starts on install)"
     printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee /usr/sbin/policy-rc.d >/dev/null
     "${sudo[@]}" chmod 755 /usr/sbin/policy-rc.d
