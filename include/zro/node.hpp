@@ -39,8 +39,19 @@ struct NodeOptions {
     std::size_t history_bytes = 4u << 20;
     /// A replica buffers at most this many messages while it waits for a snapshot or a repair.
     std::size_t replica_buffer_messages = 10000;
-    /// A name for logs; defaults to a random id.
+    /// A name for logs; defaults to a random id. With `discovery`, it also labels the mDNS
+    /// service ("<name> (<id8>)"; default "zro on <hostname> (<id8>)").
     std::string name;
+    /// Zero-config discovery through the system's avahi-daemon (docs/DISCOVERY.md): a host
+    /// publishes `_zro._tcp` with its objects; a node browses and connects by itself to hosts
+    /// sharing what it acquires (no `connect_to` needed). Off by default.
+    bool discovery = false;
+    /// The network interface mDNS publishes and browses on (e.g. "eth0"); empty: every interface
+    /// avahi-daemon uses. A host found on several addresses is reached on this interface's.
+    std::string discovery_interface;
+    /// URL of a host sharing a `zro::Registry` (docs/DISCOVERY.md). A host registers its sources
+    /// there; a node looks up the objects it acquires there. Empty: no registry.
+    std::string registry_url;
 };
 
 namespace detail {

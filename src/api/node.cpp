@@ -2,6 +2,7 @@
 #include <zro/host.hpp>
 #include <zro/node.hpp>
 
+#include "discovery/agent.hpp"
 #include "engine/host_engine.hpp"
 #include "engine/node_core.hpp"
 #include "engine/link.hpp"
@@ -21,7 +22,20 @@ void Timer::cancel() {
     core_.reset();
 }
 
-Node::Node(NodeOptions options) : core_(std::make_shared<detail::NodeCore>(std::move(options))) {}
+Node::Node(NodeOptions options) : core_(std::make_shared<detail::NodeCore>(std::move(options))) {
+    const auto& o = core_->options_;
+    if (!o.discovery && o.registry_url.empty()) return;
+    // Discovery (discovery/agent.hpp). The registry replica is acquired before the agent is
+    // installed, so "Registry" itself is not looked up by discovery.
+    auto agent = std::make_shared<detail::DiscoveryAgent>(*core_);
+    std::unique_ptr<DynamicReplica> registry;
+    if (!o.registry_url.empty()) {
+        connect_to(o.registry_url);
+        registry = acquire_dynamic("Registry");
+    }
+    core_->discovery = agent;
+    agent->start(std::move(registry));
+}
 
 Node::~Node() {
     stop();

@@ -17,6 +17,8 @@
 
 #include <zmq.hpp>
 
+#include <algorithm>
+#include <array>
 #include <deque>
 #include <optional>
 #include <memory>
@@ -95,6 +97,14 @@ public:
 
     const std::string& url() const noexcept { return public_url_; }
     const HostStats& stats() const noexcept { return stats_; }
+    /// {name, class name, signature} of every shared object, sorted by name (discovery, registry).
+    std::vector<std::array<std::string, 3>> object_list() const {
+        std::vector<std::array<std::string, 3>> out;
+        for (const auto& [name, obj] : objects_)
+            out.push_back({name, obj->source->schema().type_name(), obj->source->schema().signature()});
+        std::sort(out.begin(), out.end());
+        return out;
+    }
 
     void enable(Source& source, std::string_view name);
     void disable(std::string_view name);

@@ -2,6 +2,7 @@
 #include "engine/node_core.hpp"
 
 #include "core/log.hpp"
+#include "discovery/agent.hpp"
 #include "engine/host_engine.hpp"
 #include "engine/link.hpp"
 #include "engine/replica_core.hpp"
@@ -55,6 +56,8 @@ void NodeCore::shutdown() {
     if (shut_down_) return;
     shut_down_ = true;
     loop->cancel_timer(tick_timer_);
+    // Withdraw the mDNS service and registry entries before any socket closes.
+    if (discovery) discovery->shutdown();
     if (host) host->disable_all();
     for (auto& l : links_) {
         for (auto& r : all_replicas()) r->on_link_closed(*l);
@@ -64,6 +67,7 @@ void NodeCore::shutdown() {
     for (auto& r : all_replicas()) r->orphan();
     replicas_.clear();
     host.reset();
+    discovery.reset();
 }
 
 void NodeCore::exec(const std::function<void()>& fn) {
@@ -90,9 +94,22 @@ void NodeCore::connect_to(std::string_view url) {
     links_.push_back(std::make_unique<Link>(*this, url));
 }
 
+void NodeCore::disconnect(std::string_view url) {
+    const std::string canonical = wire::parse_url(url).str();
+    for (auto it = links_.begin(); it != links_.end(); ++it) {
+        if ((*it)->url() != canonical) continue;
+        auto link = std::move(*it);
+        links_.erase(it);
+        for (auto& r : all_replicas()) r->on_link_closed(*link);
+        link->close();
+        return;
+    }
+}
+
 void NodeCore::add_replica(std::shared_ptr<ReplicaCore> replica) {
     auto& list = replicas_[replica->name()];
     list.push_back(std::move(replica));
+    if (discovery) discovery->wanted(list.back()->name());
     list.back()->tick(Loop::Clock::now());  // acquire now if a host is already welcomed
 }
 

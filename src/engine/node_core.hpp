@@ -20,6 +20,7 @@
 
 namespace zro::detail {
 
+class DiscoveryAgent;
 class HostEngine;
 class Link;
 class ReplicaCore;
@@ -41,6 +42,8 @@ public:
     void exec(const std::function<void()>& fn);
 
     void connect_to(std::string_view url);
+    /// Closes the link to `url` (no-op if none); replicas using it are told it closed.
+    void disconnect(std::string_view url);
     void add_replica(std::shared_ptr<ReplicaCore> replica);
     void remove_replica(const ReplicaCore* replica);
     /// Replicas acquired under `name` (for a Link routing a PUB message); a copy, because
@@ -59,6 +62,7 @@ public:
     NodeOptions options_;
     std::string node_id;
     std::shared_ptr<HostEngine> host;  ///< set by zro::Host
+    std::shared_ptr<DiscoveryAgent> discovery;  ///< mDNS / registry (discovery/), when enabled
     std::thread thread;                ///< the loop thread made by start()
 
 private:
