@@ -1,0 +1,262 @@
+// zro — libFuzzer target: arbitrary request frames → a live host's ROUTER (handshake, acquire,
+// invoke, set, replay, list and everything malformed), over inproc in the same process.
+//
+// A real zro::Host (its own loop thread) shares a DynamicSource. The input is cut into up to 16
+// messages at the separator "|#|", each message into up to 4 frames at "|&|"; every message is
+// sent as one multipart message from a raw DEALER, exactly as a peer on the network would. After
+// them the target sends a probe, an ACQUIRE of the shared object with a fresh request id, and
+// reads the answers. So the bytes go through the real code: the ROUTER read loop, the frame
+// count check, the size limit, wire::decode, the envelope checks and every on_* handler with
+// the source's handlers behind them.
+//
+// Invariants checked (abort() on violation, so every engine and sanitizer reports it):
+//  * every message gets exactly one answer, in order, before the probe's (a missing answer shows
+//    as a 5 s timeout, an extra one as a probe mismatch);
+//  * every answer is one frame that wire::decode accepts: an array whose first element is a
+//    host → client type code (WELCOME, SNAPSHOT, REPLY, REPLAYED, PONG, OBJECTS or ERROR);
+//    ERROR and failed REPLY carry a known error code and a string message;
+//  * the probe is answered with a SNAPSHOT of the object: same epoch every time (no restart),
+//    seq never goes backwards, and the read-only property `mode` still holds its initial 7
+//    (bad input never touches state; only a valid SET may change `text` or `counter`).
+//
+// Build: cmake -DZRO_BUILD_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ (tests/fuzz/CMakeLists.txt), then
+//   scripts/fuzz.sh host_request SECONDS   (or build/tests/fuzz/fuzz_host_request CORPUS)
+// Without a fuzzing engine (e.g. GCC), define ZRO_FUZZ_REPLAY_MAIN to get a main() that
+// replays the files and directories given on the command line once each.
+
+#include "engine/node_core.hpp"
+#include "wire/codec.hpp"
+#include "wire/protocol.hpp"
+
+#include <zro/zro.hpp>
+
+#include <zmq.hpp>
+
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace {
+
+namespace wire = zro::detail::wire;
+
+[[noreturn]] void fail(const char* what, const std::string& detail = {}) {
+    std::fprintf(stderr, "fuzz_host_request: invariant violated: %s %s\n", what, detail.c_str());
+    std::abort();
+}
+
+constexpr std::string_view object_name = "Fuzzed";
+constexpr std::int64_t mode_initial = 7;
+
+zro::Schema fuzz_schema() {
+    zro::Schema s("FuzzTarget");
+    s.add_property("counter", "int64", std::int64_t{0}, zro::PropertyMode::read_push)
+        .add_property("text", "string", "", zro::PropertyMode::read_write)
+        .add_property("mode", "int32", 0, zro::PropertyMode::read_only)
+        .add_property("items", "list<map<string,double>>", zro::Value(zro::Value::List{}), zro::PropertyMode::read_write)
+        .add_signal("tick", {{"n", "int64"}})
+        .add_method("add", {{"a", "int32"}, {"b", "int32"}}, "int32")
+        .add_method("echo", {{"v", "var"}}, "var")
+        .add_method("fail")
+        .add_method("drop")
+        .add_method("wrong_return", {}, "int32")
+        .add_method("ping_signal", {{"n", "int64"}});
+    return s;
+}
+
+/// The host, its source and the client socket; built on first use and kept for the process.
+struct Harness {
+    std::unique_ptr<zro::Host> host;
+    std::unique_ptr<zro::DynamicSource> source;
+    zro::Registration registration;
+    std::unique_ptr<zmq::socket_t> dealer;
+    std::uint64_t probe_count = 0;
+    std::uint64_t epoch = 0;
+    std::uint64_t last_seq = 0;
+
+    Harness() {
+        zro::NodeOptions opts;
+        opts.name = "fuzz-host";
+        opts.heartbeat_interval = std::chrono::milliseconds(1000);
+        opts.max_message_size = 64 * 1024;  // the size check is reachable by the fuzzer
+        opts.history_messages = 16;
+        host = std::make_unique<zro::Host>("inproc://zro-fuzz-host-" + std::to_string(::getpid()), opts);
+        source = std::make_unique<zro::DynamicSource>(fuzz_schema());
+        source->set_property("mode", zro::Value(mode_initial));
+        source->on_call("add", [](const std::vector<zro::Value>& a) {
+            return zro::Value(static_cast<std::int64_t>(a[0].as<std::int32_t>()) + a[1].as<std::int32_t>());
+        });
+        source->on_call("echo", [](const std::vector<zro::Value>& a) { return a[0]; });
+        source->on_call("fail", [](const std::vector<zro::Value>&) -> zro::Value { throw std::runtime_error("deliberate"); });
+        source->on_call_deferred("drop", [](std::vector<zro::Value>, zro::Responder) {});  // dropped unanswered
+        source->on_call("wrong_return", [](const std::vector<zro::Value>&) { return zro::Value("not an int"); });
+        zro::DynamicSource* src = source.get();
+        source->on_call("ping_signal", [src](const std::vector<zro::Value>& a) {
+            src->emit_signal("tick", {a[0]});
+            src->set_property("counter", a[0]);
+            return zro::Value();
+        });
+        registration = host->enable_remoting(*source, object_name);
+        host->start();
+        dealer = std::make_unique<zmq::socket_t>(*zro::detail::shared_context(), zmq::socket_type::dealer);
+        dealer->set(zmq::sockopt::linger, 0);
+        dealer->set(zmq::sockopt::rcvtimeo, 5000);
+        dealer->connect(host->url());
+    }
+    ~Harness() {
+        dealer.reset();
+        host->stop();
+        registration.reset();
+        host.reset();
+        source.reset();
+    }
+};
+
+Harness& harness() {
+    static Harness h;
+    return h;
+}
+
+std::vector<std::string_view> split(std::string_view s, std::string_view sep, std::size_t max_parts) {
+    std::vector<std::string_view> parts;
+    while (parts.size() + 1 < max_parts) {
+        const auto at = s.find(sep);
+        if (at == std::string_view::npos) break;
+        parts.push_back(s.substr(0, at));
+        s.remove_prefix(at + sep.size());
+    }
+    parts.push_back(s);
+    return parts;
+}
+
+bool known_error_code(std::uint64_t code) {
+    // Only the remote outcomes (1..15) belong on the wire; local usage codes (100+) never.
+    return code >= 1 && code <= static_cast<std::uint64_t>(zro::ErrorCode::not_connected);
+}
+
+/// Receives one answer (one frame) and checks its envelope; returns the decoded list.
+zro::Value::List receive_answer(zmq::socket_t& s, std::size_t index) {
+    zmq::message_t m;
+    if (!s.recv(m)) fail("no answer within 5 s for message", std::to_string(index));
+    if (m.more()) fail("an answer has more than one frame");
+    auto decoded = wire::decode(m.data(), m.size());
+    if (const auto* e = std::get_if<wire::DecodeError>(&decoded)) fail("the host sent an undecodable answer:", e->reason);
+    zro::Value& v = std::get<zro::Value>(decoded);
+    if (!v.is_list() || v.as_list().empty() || !v.as_list()[0].is_integer()) fail("an answer is not [type, ...]", v.to_string());
+    auto& l = v.as_list();
+    const auto type = l[0].as<std::uint64_t>();
+    namespace msg = wire::msg;
+    switch (type) {
+    case msg::welcome:
+        if (l.size() != 6 || !l[3].is_string()) fail("malformed WELCOME", v.to_string());
+        break;
+    case msg::snapshot:
+        if (l.size() != 9 || !l[2].is_string() || !l[3].is_integer() || !l[4].is_integer() || !l[7].is_list())
+            fail("malformed SNAPSHOT", v.to_string());
+        break;
+    case msg::reply:
+        if (l.size() != 4 || !l[2].is_integer()) fail("malformed REPLY", v.to_string());
+        if (l[2].as<std::uint64_t>() != 0 && (!known_error_code(l[2].as<std::uint64_t>()) || !l[3].is_string()))
+            fail("REPLY error without a known code and a message", v.to_string());
+        break;
+    case msg::replayed:
+        if (l.size() != 5 || !l[4].is_list()) fail("malformed REPLAYED", v.to_string());
+        break;
+    case msg::pong:
+        if (l.size() != 3 || !l[2].is_string()) fail("malformed PONG", v.to_string());
+        break;
+    case msg::objects:
+        if (l.size() != 4 || !l[2].is_list()) fail("malformed OBJECTS", v.to_string());
+        break;
+    case msg::error:
+        if (l.size() != 4 || !l[2].is_integer() || !known_error_code(l[2].as<std::uint64_t>()) || !l[3].is_string())
+            fail("malformed ERROR", v.to_string());
+        break;
+    default:
+        fail("an answer of an unknown type", v.to_string());
+    }
+    return std::move(l);
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    Harness& h = harness();
+    const std::string_view input(reinterpret_cast<const char*>(data), size);
+    const auto messages = split(input, "|#|", 16);
+
+    for (const auto& message : messages) {
+        const auto frames = split(message, "|&|", 4);
+        for (std::size_t i = 0; i < frames.size(); ++i) {
+            zmq::message_t f(frames[i].data(), frames[i].size());
+            (void)h.dealer->send(f, i + 1 < frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
+        }
+    }
+    // The probe: ACQUIRE with a request id no message can have used (a 64-byte bin).
+    const std::uint64_t probe = ++h.probe_count;
+    zro::Value::Bytes token;
+    token.data.assign(64, 0xa5);
+    for (int i = 0; i < 8; ++i) token.data[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(probe >> (8 * i));
+    const zro::Value token_value(token);
+    const std::string acquire =
+        wire::encode(zro::Value{zro::Value(std::uint64_t{wire::msg::acquire}), token_value, zro::Value(object_name), zro::Value(), zro::Value(false)});
+    zmq::message_t pm(acquire.data(), acquire.size());
+    (void)h.dealer->send(pm, zmq::send_flags::none);
+
+    for (std::size_t i = 0; i < messages.size(); ++i) (void)receive_answer(*h.dealer, i);
+    const auto snap = receive_answer(*h.dealer, messages.size());
+    if (snap[0].as<std::uint64_t>() != wire::msg::snapshot || !(snap[1] == token_value))
+        fail("the answer after the messages is not the probe's SNAPSHOT (an extra answer?)", zro::Value(snap).to_string());
+    const auto epoch = snap[3].as<std::uint64_t>();
+    const auto seq = snap[4].as<std::uint64_t>();
+    if (h.epoch == 0) h.epoch = epoch;
+    if (epoch != h.epoch) fail("the object's epoch changed");
+    if (seq < h.last_seq) fail("the object's seq went backwards");
+    h.last_seq = seq;
+    const auto& values = snap[7].as_list();
+    if (values.size() != 4 || !(values[2] == zro::Value(mode_initial))) fail("read-only property changed", zro::Value(snap).to_string());
+    return 0;
+}
+
+#ifdef ZRO_FUZZ_REPLAY_MAIN
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+namespace {
+int replay_file(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) {
+        std::fprintf(stderr, "cannot read %s\n", p.c_str());
+        return 1;
+    }
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    return 0;
+}
+} // namespace
+
+int main(int argc, char** argv) {
+    int errors = 0, files = 0;
+    for (int i = 1; i < argc; ++i) {
+        const std::filesystem::path arg(argv[i]);
+        if (std::filesystem::is_directory(arg)) {
+            for (const auto& entry : std::filesystem::directory_iterator(arg))
+                if (entry.is_regular_file()) errors += replay_file(entry.path()), ++files;
+        } else {
+            errors += replay_file(arg), ++files;
+        }
+    }
+    std::printf("fuzz_host_request: replayed %d inputs, %d unreadable\n", files, errors);
+    return errors == 0 ? 0 : 1;
+}
+#endif
