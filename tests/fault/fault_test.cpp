@@ -1,0 +1,602 @@
+// zro — shared live objects over ZeroMQ.
+// Fault-injection suite (research/RELIABILITY.md §4, issue 7): real processes over tcp on
+// 127.0.0.1. The source is zro_test_peer's source mode; replicas, the garbage flood and the
+// oversize sender are zro_fault_peer. Each replica records its history (every counter and text
+// value its callbacks saw, every tick signal, every notice, every state change) and the test
+// checks it against what the source emitted:
+//
+//   C1 the final state of every replica equals the source's;
+//   C2 every observed value sequence is a subsequence of the source's (the source's counter
+//      only goes up, by one per change, so: strictly increasing, and inside the range of an
+//      incarnation; text "t<k>" is set when k % 50 == 0, "i<k>" at start-up);
+//   C3 ticks (emitted as tick(k) when k % 10 == 0) arrive in order without duplicates, and the
+//      number missing equals the number the replica reported lost (notices and stats agree);
+//   C5 replicas not touched by the fault see no suspect state, gap or loss;
+//   and no process reports a sanitizer error.
+//
+// Figures are printed as "[measured] case key=value" (docs/RELIABILITY.md collects them).
+// Environment: ZRO_FAULT_KILLS (kill/restart cycles, default 20), ZRO_SOAK_SECONDS (soak test,
+// default 600; the soak test is only run when its ctest label `soak` is asked for).
+
+#include "child.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#ifndef ZRO_TEST_PEER
+#error "ZRO_TEST_PEER must name zro_test_peer"
+#endif
+#ifndef ZRO_FAULT_PEER
+#error "ZRO_FAULT_PEER must name zro_fault_peer"
+#endif
+
+using namespace std::chrono_literals;
+using zfault::Child;
+using zfault::Clock;
+using zfault::has_prefix;
+using zfault::Line;
+
+namespace {
+
+constexpr std::int64_t kTickEvery = 10;
+constexpr std::int64_t kTextEvery = 50;
+const std::string kName = "TestObject";
+
+long long ms(Clock::duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
+
+void measured(const std::string& test, const std::string& kv) { std::cout << "[measured] " << test << " " << kv << std::endl; }
+
+std::map<std::string, std::string> kv(const std::string& line) {
+    std::map<std::string, std::string> out;
+    std::istringstream in(line);
+    std::string tok;
+    while (in >> tok) {
+        const auto eq = tok.find('=');
+        if (eq != std::string::npos) out[tok.substr(0, eq)] = tok.substr(eq + 1);
+    }
+    return out;
+}
+long long num(const std::map<std::string, std::string>& m, const std::string& k) {
+    auto it = m.find(k);
+    return it == m.end() ? -1 : std::atoll(it->second.c_str());
+}
+
+// ---- processes ------------------------------------------------------------------------------
+
+/// One incarnation of the source: counter values in [init, bound]; `final` once known.
+struct Incarnation {
+    std::int64_t init = 0;
+    std::int64_t bound = 0;  ///< no value above this was ever set (the burst's end)
+    bool killed = false;
+    std::int64_t final = -1;
+};
+
+struct Source {
+    std::unique_ptr<Child> proc;
+    std::string url;
+};
+
+Source start_source(const std::string& bind, std::int64_t init, const std::string& label = "source") {
+    Source s;
+    s.proc = std::make_unique<Child>(label, std::vector<std::string>{ZRO_TEST_PEER, "source", "--url", bind, "--name", kName, "--heartbeat-ms", "100",
+                                                                     "--init-counter", std::to_string(init), "--init-text", "i" + std::to_string(init),
+                                                                     "--signal-every", std::to_string(kTickEvery), "--text-every", std::to_string(kTextEvery)});
+    if (auto l = s.proc->wait_prefix("READY ", 15s)) s.url = l->text.substr(6);
+    else ADD_FAILURE() << label << " did not print READY\n" << s.proc->tail();
+    return s;
+}
+
+std::unique_ptr<Child> start_replica(const std::string& url, const std::string& label, std::vector<std::string> extra = {}) {
+    std::vector<std::string> a{ZRO_FAULT_PEER, "replica", "--url", url, "--name", kName, "--heartbeat-ms", "100", "--history", "1"};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return std::make_unique<Child>(label, a);
+}
+
+/// Waits for "STATE Valid" at or after line `from`; returns when it came.
+std::optional<Clock::time_point> wait_valid(Child& r, std::size_t from, std::chrono::milliseconds timeout = 15s) {
+    if (auto l = r.wait_line([](const std::string& s) { return has_prefix(s, "STATE Valid"); }, timeout, from)) return l->at;
+    ADD_FAILURE() << r.name() << " did not become Valid\n" << r.tail();
+    return std::nullopt;
+}
+
+std::int64_t source_counter(Child& src) {
+    auto l = src.ask("status", "STATUS ");
+    if (!l) {
+        ADD_FAILURE() << src.name() << " did not answer status\n" << src.tail();
+        return -1;
+    }
+    return num(kv(l->text), "counter");
+}
+
+/// Waits until the replica's counter reached `target` while valid.
+bool wait_reached(Child& r, std::int64_t target, std::chrono::milliseconds timeout = 30s) {
+    const auto from = r.line_count();
+    r.send("watch " + std::to_string(target));
+    if (r.wait_prefix("REACHED ", timeout, from)) return true;
+    ADD_FAILURE() << r.name() << " did not reach counter " << target << "\n" << r.tail();
+    return false;
+}
+
+std::map<std::string, std::string> stats(Child& r) {
+    auto l = r.ask("stats", "STATS ");
+    if (!l) {
+        ADD_FAILURE() << r.name() << " did not answer stats\n" << r.tail();
+        return {};
+    }
+    return kv(l->text);
+}
+
+void expect_clean(const Child& c) {
+    for (const auto& a : c.alarms()) ADD_FAILURE() << c.name() << " stderr: " << a;
+}
+
+// ---- the history checker --------------------------------------------------------------------
+
+struct Verdict {
+    std::uint64_t counters = 0, ticks = 0, ticks_missing = 0, lost_reported = 0, suspects = 0, gaps = 0, resyncs = 0;
+    std::int64_t last_counter = -1;
+    std::string last_text;
+};
+
+/// Checks C2 and C3 on replica `r`'s recorded history against the source incarnations `incs`.
+/// `joined_late`: the replica may have missed ticks before its first snapshot (not a loss).
+Verdict check_history(const Child& r, const std::vector<Incarnation>& incs, bool joined_late = false) {
+    Verdict v;
+    auto inc_of = [&](std::int64_t c) -> int {
+        for (std::size_t i = 0; i < incs.size(); ++i)
+            if (c >= incs[i].init && c <= incs[i].bound) return static_cast<int>(i);
+        return -1;
+    };
+    std::int64_t prev_c = -1, prev_tick = -1, prev_text = -1;
+    std::vector<std::int64_t> max_seen(incs.size(), -1);
+    std::vector<std::int64_t> first_seen(incs.size(), -1);
+    std::vector<std::set<std::int64_t>> ticks(incs.size());
+    std::uint64_t lost_notices = 0;
+    for (const auto& l : r.lines()) {
+        const std::string& s = l.text;
+        if (has_prefix(s, "C ")) {
+            const std::int64_t c = std::atoll(s.c_str() + 2);
+            ++v.counters;
+            if (c <= prev_c) ADD_FAILURE() << r.name() << ": counter went from " << prev_c << " to " << c << " (not a subsequence)";
+            const int i = inc_of(c);
+            if (i < 0) ADD_FAILURE() << r.name() << ": counter " << c << " was never set by the source";
+            else {
+                max_seen[static_cast<std::size_t>(i)] = std::max(max_seen[static_cast<std::size_t>(i)], c);
+                if (first_seen[static_cast<std::size_t>(i)] < 0) first_seen[static_cast<std::size_t>(i)] = c;
+            }
+            prev_c = c;
+            v.last_counter = c;
+        } else if (has_prefix(s, "T ")) {
+            const std::string t = s.substr(2);
+            v.last_text = t;
+            std::int64_t k = -1;
+            if (t.size() > 1 && (t[0] == 't' || t[0] == 'i')) k = std::atoll(t.c_str() + 1);
+            const bool ok = k >= 0 && inc_of(k) >= 0 && (t[0] == 'i' ? incs[static_cast<std::size_t>(inc_of(k))].init == k : k % kTextEvery == 0);
+            if (!ok) ADD_FAILURE() << r.name() << ": text '" << t << "' was never set by the source";
+            if (k <= prev_text) ADD_FAILURE() << r.name() << ": text went back from key " << prev_text << " to '" << t << "'";
+            prev_text = k;
+        } else if (has_prefix(s, "S ")) {
+            const std::int64_t n = std::atoll(s.c_str() + 2);
+            ++v.ticks;
+            if (n <= prev_tick) ADD_FAILURE() << r.name() << ": tick " << n << " after tick " << prev_tick << " (duplicate or out of order)";
+            const int i = inc_of(n);
+            if (n % kTickEvery != 0 || i < 0 || n == incs[static_cast<std::size_t>(i)].init)
+                ADD_FAILURE() << r.name() << ": tick " << n << " was never emitted";
+            else ticks[static_cast<std::size_t>(i)].insert(n);
+            prev_tick = n;
+        } else if (has_prefix(s, "N signals_lost ")) {
+            std::istringstream in(s.substr(15));
+            std::uint64_t a, b, c;
+            in >> a >> b >> c;
+            lost_notices += c;
+        } else if (has_prefix(s, "N gap_detected")) {
+            ++v.gaps;
+        } else if (has_prefix(s, "N resynchronized")) {
+            ++v.resyncs;
+        } else if (has_prefix(s, "STATE Suspect")) {
+            ++v.suspects;
+        }
+    }
+    // Ticks of each incarnation up to the last state the replica saw of it (for a surviving one,
+    // its final value) must be delivered or reported lost.
+    for (std::size_t i = 0; i < incs.size(); ++i) {
+        if (max_seen[i] < 0) continue;
+        const std::int64_t end = incs[i].killed || incs[i].final < 0 ? max_seen[i] : incs[i].final;
+        const std::int64_t begin = joined_late ? first_seen[i] : incs[i].init;
+        const std::int64_t expected = end / kTickEvery - begin / kTickEvery;
+        std::int64_t delivered = 0;
+        for (auto n : ticks[i])
+            if (n > begin && n <= end) ++delivered;
+        v.ticks_missing += static_cast<std::uint64_t>(std::max<std::int64_t>(0, expected - delivered));
+    }
+    v.lost_reported = lost_notices;
+    EXPECT_EQ(v.ticks_missing, v.lost_reported) << r.name() << ": ticks missing vs reported lost (C3)";
+    return v;
+}
+
+/// C1: the replica's final values equal the source's.
+void check_final(Child& r, std::int64_t counter) {
+    auto l = r.ask("values", "VALUES ");
+    ASSERT_TRUE(l) << r.name() << "\n" << r.tail();
+    const auto m = kv(l->text);
+    EXPECT_EQ(num(m, "counter"), counter) << r.name() << ": final counter (C1)";
+    // text is "t<k>" for the largest k <= counter with k % 50 == 0 (or the incarnation's "i<init>").
+    const auto it = m.find("text");
+    ASSERT_NE(it, m.end());
+    EXPECT_EQ(m.at("state"), "Valid") << r.name();
+}
+void check_final_text(Child& r, Child& src) {
+    auto a = r.ask("values", "VALUES ");
+    auto b = src.ask("status", "STATUS ");
+    ASSERT_TRUE(a && b);
+    EXPECT_EQ(kv(a->text)["text"], kv(b->text)["text"]) << r.name() << ": final text (C1)";
+}
+
+std::string pct(std::vector<long long> v) {
+    if (v.empty()) return "n/a";
+    std::sort(v.begin(), v.end());
+    auto at = [&](double p) { return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))]; };
+    return "p50=" + std::to_string(at(0.5)) + " p99=" + std::to_string(at(0.99)) + " max=" + std::to_string(v.back());
+}
+
+} // namespace
+
+// ---- cases ------------------------------------------------------------------------------------
+
+// R4: the source is SIGKILLed mid-burst and restarted on the same URL, 20 times.
+TEST(Fault, SourceKillRestart) {
+    const int cycles = std::getenv("ZRO_FAULT_KILLS") ? std::atoi(std::getenv("ZRO_FAULT_KILLS")) : 20;
+    std::vector<Incarnation> incs{{0, 0, false, -1}};
+    Source src = start_source("tcp://127.0.0.1:*", 0);
+    ASSERT_FALSE(src.url.empty());
+    std::vector<std::unique_ptr<Child>> reps;
+    for (int i = 0; i < 2; ++i) reps.push_back(start_replica(src.url, "replica-" + std::to_string(i + 1)));
+    for (auto& r : reps) ASSERT_TRUE(wait_valid(*r, 0));
+
+    std::mt19937 rng(7);
+    std::vector<long long> detect, recover_from_up, outage;
+    constexpr std::int64_t burst = 1000000;  // never finishes: the kill ends it
+    for (int cycle = 0; cycle < cycles; ++cycle) {
+        Incarnation& inc = incs.back();
+        inc.bound = inc.init + burst;
+        src.proc->send("burst " + std::to_string(burst) + " 10 1");
+        std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 250));
+        std::vector<std::size_t> mark;
+        for (auto& r : reps) mark.push_back(r->line_count());
+        const auto t_kill = Clock::now();
+        src.proc->signal(SIGKILL);
+        src.proc->kill_and_reap();
+        expect_clean(*src.proc);
+        inc.killed = true;
+        for (std::size_t k = 0; k < reps.size(); ++k) {
+            auto l = reps[k]->wait_prefix("STATE Suspect", 10s, mark[k]);
+            if (!l) {
+                ADD_FAILURE() << reps[k]->name() << " never turned Suspect after the kill (cycle " << cycle << ")\n" << reps[k]->tail();
+                return;
+            }
+            detect.push_back(ms(l->at - t_kill));
+        }
+        // The next incarnation starts well above anything the killed one could have set.
+        const std::int64_t init = inc.bound + 1;
+        for (auto& r : reps) mark[&r - &reps[0]] = r->line_count();
+        src = start_source(src.url, init, "source-" + std::to_string(cycle + 2));
+        ASSERT_FALSE(src.url.empty());
+        const auto t_up = src.proc->wait_prefix("READY ", 1s)->at;
+        incs.push_back({init, init, false, -1});
+        for (std::size_t k = 0; k < reps.size(); ++k) {
+            auto t = wait_valid(*reps[k], mark[k], 20s);
+            if (!t) return;
+            recover_from_up.push_back(ms(*t - t_up));
+            outage.push_back(ms(*t - t_kill));
+        }
+    }
+    // The last incarnation runs a finite burst, then everything must agree.
+    Incarnation& last = incs.back();
+    src.proc->send("burst 3000 10 1");
+    ASSERT_TRUE(src.proc->wait_prefix("BURST_DONE", 60s));
+    last.final = source_counter(*src.proc);
+    last.bound = last.final;
+    for (auto& r : reps) {
+        ASSERT_TRUE(wait_reached(*r, last.final));
+        check_final(*r, last.final);
+        check_final_text(*r, *src.proc);
+        const auto v = check_history(*r, incs);
+        const auto st = stats(*r);
+        measured("SourceKillRestart", r->name() + " values_seen=" + std::to_string(v.counters) + " ticks=" + std::to_string(v.ticks) +
+                                          " ticks_missing=" + std::to_string(v.ticks_missing) + " signals_lost_reported=" + std::to_string(v.lost_reported) +
+                                          " snapshots=" + st.at("snapshots") + " rss_kb=" + st.at("rss_kb") + " fds=" + st.at("fds"));
+        expect_clean(*r);
+    }
+    measured("SourceKillRestart", "cycles=" + std::to_string(cycles) + " detection_ms " + pct(detect));
+    measured("SourceKillRestart", "resync_after_bind_ms " + pct(recover_from_up));
+    measured("SourceKillRestart", "outage_kill_to_valid_ms " + pct(outage));
+    for (auto& r : reps) EXPECT_EQ(r->ask("quit", "BYE") ? 0 : 1, 0);
+    expect_clean(*src.proc);
+}
+
+// R5: the source is SIGSTOPped for 2 s mid-burst, then continued.
+TEST(Fault, SourceStopCont) {
+    std::vector<Incarnation> incs{{0, 0, false, -1}};
+    Source src = start_source("tcp://127.0.0.1:*", 0);
+    ASSERT_FALSE(src.url.empty());
+    std::vector<std::unique_ptr<Child>> reps;
+    for (int i = 0; i < 2; ++i) reps.push_back(start_replica(src.url, "replica-" + std::to_string(i + 1)));
+    for (auto& r : reps) ASSERT_TRUE(wait_valid(*r, 0));
+
+    src.proc->send("burst 6000 5 1");  // ~5000 changes/s for ~1.2 s plus the pause
+    incs[0].bound = 6000;
+    std::this_thread::sleep_for(400ms);
+    std::vector<std::size_t> mark;
+    for (auto& r : reps) mark.push_back(r->line_count());
+    const auto t_stop = Clock::now();
+    src.proc->signal(SIGSTOP);
+    std::vector<long long> detect;
+    for (std::size_t k = 0; k < reps.size(); ++k) {
+        auto l = reps[k]->wait_prefix("STATE Suspect", 5s, mark[k]);
+        if (l) detect.push_back(ms(l->at - t_stop));
+        else ADD_FAILURE() << reps[k]->name() << " did not turn Suspect while the source was stopped\n" << reps[k]->tail();
+    }
+    std::this_thread::sleep_until(t_stop + 2s);
+    for (std::size_t k = 0; k < reps.size(); ++k) mark[k] = reps[k]->line_count();
+    const auto t_cont = Clock::now();
+    src.proc->signal(SIGCONT);
+    std::vector<long long> recover;
+    for (std::size_t k = 0; k < reps.size(); ++k)
+        if (auto t = wait_valid(*reps[k], mark[k], 10s)) recover.push_back(ms(*t - t_cont));
+    ASSERT_TRUE(src.proc->wait_prefix("BURST_DONE", 60s));
+    incs[0].final = source_counter(*src.proc);
+    for (auto& r : reps) {
+        ASSERT_TRUE(wait_reached(*r, incs[0].final));
+        check_final(*r, incs[0].final);
+        check_final_text(*r, *src.proc);
+        const auto v = check_history(*r, incs);
+        const auto st = stats(*r);
+        EXPECT_EQ(v.suspects, 1u) << r->name() << ": one Suspect period expected";
+        measured("SourceStopCont", r->name() + " snapshots=" + st.at("snapshots") + " repaired_by_snapshot=" + st.at("repaired_by_snapshot") +
+                                       " gaps=" + st.at("gaps_detected") + " ticks_missing=" + std::to_string(v.ticks_missing) +
+                                       " signals_lost_reported=" + std::to_string(v.lost_reported));
+        expect_clean(*r);
+    }
+    measured("SourceStopCont", "detection_ms " + pct(detect) + " recovery_after_cont_ms " + pct(recover));
+    expect_clean(*src.proc);
+}
+
+// R7-like: one replica is SIGSTOPped for 2 s while the source publishes one message per change as
+// fast as it can; its queues overflow (HWM) and it must repair; the other replica is unaffected.
+TEST(Fault, ReplicaStalledUnderLoad) {
+    std::vector<Incarnation> incs{{0, 0, false, -1}};
+    Source src = start_source("tcp://127.0.0.1:*", 0);
+    ASSERT_FALSE(src.url.empty());
+    auto stalled = start_replica(src.url, "stalled");
+    auto healthy = start_replica(src.url, "healthy");
+    ASSERT_TRUE(wait_valid(*stalled, 0));
+    ASSERT_TRUE(wait_valid(*healthy, 0));
+    const long src_rss0 = src.proc->rss_kb();
+    const long rss0 = stalled->rss_kb();
+
+    src.proc->send("burstfor 3500 1");  // one change per loop turn = one EVENTS message per change
+    incs[0].bound = 100000000;
+    std::this_thread::sleep_for(300ms);
+    stalled->signal(SIGSTOP);
+    std::this_thread::sleep_for(2s);
+    const long src_rss_peak = src.proc->rss_kb();
+    const auto mark = stalled->line_count();
+    const auto t_cont = Clock::now();
+    stalled->signal(SIGCONT);
+    ASSERT_TRUE(src.proc->wait_prefix("BURST_DONE", 60s));
+    incs[0].final = source_counter(*src.proc);
+    incs[0].bound = incs[0].final;
+    ASSERT_TRUE(wait_reached(*stalled, incs[0].final));
+    const auto t_conv = Clock::now();
+    ASSERT_TRUE(wait_reached(*healthy, incs[0].final));
+    for (Child* r : {stalled.get(), healthy.get()}) {
+        check_final(*r, incs[0].final);
+        check_final_text(*r, *src.proc);
+    }
+    const auto vs = check_history(*stalled, incs);
+    const auto vh = check_history(*healthy, incs);
+    const auto ss = stats(*stalled);
+    const auto sh = stats(*healthy);
+    // C5: the healthy replica saw nothing of it.
+    EXPECT_EQ(vh.suspects, 0u);
+    EXPECT_EQ(num(sh, "gaps_detected"), 0);
+    EXPECT_EQ(num(sh, "signals_lost"), 0);
+    EXPECT_EQ(num(sh, "snapshots"), 1);
+    EXPECT_EQ(num(ss, "signals_lost"), static_cast<long long>(vs.lost_reported));
+    (void)mark;
+    measured("ReplicaStalledUnderLoad", "changes=" + std::to_string(incs[0].final) + " stalled: gaps=" + ss.at("gaps_detected") +
+                                            " repaired_by_replay=" + ss.at("repaired_by_replay") + " repaired_by_snapshot=" + ss.at("repaired_by_snapshot") +
+                                            " signals_lost=" + ss.at("signals_lost") + " ticks_missing=" + std::to_string(vs.ticks_missing) +
+                                            " suspects=" + std::to_string(vs.suspects) + " rss_kb_before=" + std::to_string(rss0) + " rss_kb_after=" + ss.at("rss_kb"));
+    measured("ReplicaStalledUnderLoad", "converged_after_burst_end_ms=" + std::to_string(ms(t_conv - t_cont)) + " (from SIGCONT)" +
+                                            " source_rss_kb_before=" + std::to_string(src_rss0) + " source_rss_kb_during_stall=" + std::to_string(src_rss_peak) +
+                                            " healthy: gaps=" + sh.at("gaps_detected") + " suspects=" + std::to_string(vh.suspects));
+    expect_clean(*stalled);
+    expect_clean(*healthy);
+    expect_clean(*src.proc);
+}
+
+// R7: a replica whose callbacks take 1 ms per change while the source publishes ~2500 changes/s;
+// a fast replica beside it is unaffected; the slow one converges once the load stops.
+TEST(Fault, SlowReplicaCallbacks) {
+    std::vector<Incarnation> incs{{0, 0, false, -1}};
+    Source src = start_source("tcp://127.0.0.1:*", 0);
+    ASSERT_FALSE(src.url.empty());
+    auto slow = start_replica(src.url, "slow", {"--callback-ms", "1"});
+    auto fast = start_replica(src.url, "fast");
+    ASSERT_TRUE(wait_valid(*slow, 0));
+    ASSERT_TRUE(wait_valid(*fast, 0));
+    const long rss0 = slow->rss_kb();
+    src.proc->send("burst 6000 5 2");  // 5 changes every 2 ms
+    incs[0].bound = 6000;
+    long rss_peak = rss0;
+    while (!src.proc->wait_prefix("BURST_DONE", 100ms)) rss_peak = std::max(rss_peak, slow->rss_kb());
+    const auto t_end = Clock::now();
+    incs[0].final = source_counter(*src.proc);
+    ASSERT_TRUE(wait_reached(*fast, incs[0].final));
+    const auto t_fast = Clock::now();
+    ASSERT_TRUE(wait_reached(*slow, incs[0].final, 60s));
+    const auto t_slow = Clock::now();
+    for (Child* r : {slow.get(), fast.get()}) {
+        check_final(*r, incs[0].final);
+        check_final_text(*r, *src.proc);
+    }
+    const auto vs = check_history(*slow, incs);
+    const auto vf = check_history(*fast, incs);
+    const auto ss = stats(*slow);
+    const auto sf = stats(*fast);
+    EXPECT_EQ(vf.suspects, 0u);
+    EXPECT_EQ(num(sf, "gaps_detected"), 0);
+    EXPECT_EQ(num(sf, "signals_lost"), 0);
+    EXPECT_LT(rss_peak - rss0, 64 * 1024) << "slow replica RSS growth";
+    measured("SlowReplicaCallbacks", "changes=" + std::to_string(incs[0].final) + " slow: suspects=" + std::to_string(vs.suspects) +
+                                         " gaps=" + ss.at("gaps_detected") + " signals_lost=" + ss.at("signals_lost") +
+                                         " rss_kb_before=" + std::to_string(rss0) + " rss_kb_peak=" + std::to_string(rss_peak) +
+                                         " lag_after_load_ms=" + std::to_string(ms(t_slow - t_end)) + " fast_lag_ms=" + std::to_string(ms(t_fast - t_end)));
+    expect_clean(*slow);
+    expect_clean(*fast);
+    expect_clean(*src.proc);
+}
+
+// R8: replicas join in waves while the source publishes one message per change back to back.
+TEST(Fault, LateJoiners) {
+    std::vector<Incarnation> incs{{0, 100000000, false, -1}};
+    Source src = start_source("tcp://127.0.0.1:*", 0);
+    ASSERT_FALSE(src.url.empty());
+    src.proc->send("burstfor 6000 1");
+    std::vector<long long> acquire_ms;
+    std::uint64_t joiners = 0;
+    std::vector<std::unique_ptr<Child>> last_wave;
+    for (int wave = 0; wave < 6; ++wave) {
+        std::vector<std::unique_ptr<Child>> ws;
+        std::vector<Clock::time_point> t0;
+        for (int k = 0; k < 4; ++k) {
+            t0.push_back(Clock::now());
+            ws.push_back(start_replica(src.url, "joiner-" + std::to_string(wave) + "-" + std::to_string(k)));
+        }
+        for (std::size_t k = 0; k < ws.size(); ++k)
+            if (auto t = wait_valid(*ws[k], 0)) acquire_ms.push_back(ms(*t - t0[k]));
+        joiners += ws.size();
+        std::this_thread::sleep_for(300ms);
+        if (wave + 1 < 6) {
+            for (auto& w : ws) {
+                w->send("quit");
+                w->wait_exit(5s);
+                check_history(*w, incs, true);
+                expect_clean(*w);
+            }
+        } else {
+            last_wave = std::move(ws);
+        }
+    }
+    ASSERT_TRUE(src.proc->wait_prefix("BURST_DONE", 60s));
+    incs[0].final = source_counter(*src.proc);
+    std::uint64_t resyncs = 0, gaps = 0;
+    for (auto& w : last_wave) {
+        ASSERT_TRUE(wait_reached(*w, incs[0].final));
+        check_final(*w, incs[0].final);
+        check_final_text(*w, *src.proc);
+        const auto v = check_history(*w, incs, true);
+        EXPECT_EQ(v.suspects, 0u) << w->name();
+        resyncs += v.resyncs;
+        gaps += v.gaps;
+        expect_clean(*w);
+    }
+    measured("LateJoiners", "joiners=" + std::to_string(joiners) + " changes=" + std::to_string(incs[0].final) + " acquisition_ms " + pct(acquire_ms) +
+                                " last_wave_gaps=" + std::to_string(gaps) + " last_wave_resyncs=" + std::to_string(resyncs));
+    expect_clean(*src.proc);
+}
+
+// R9: a hostile peer floods the ROUTER and PUB ports (raw TCP garbage, garbage ZMTP frames,
+// garbage subscriptions) while a good replica calls methods and follows the state.
+TEST(Fault, GarbageFlood) {
+    std::vector<Incarnation> incs{{0, 0, false, -1}};
+    Source src = start_source("tcp://127.0.0.1:*", 0);
+    ASSERT_FALSE(src.url.empty());
+    auto good = start_replica(src.url, "good");
+    ASSERT_TRUE(wait_valid(*good, 0));
+    auto base = good->ask("calls 300", "CALLS_DONE", 60s);
+    ASSERT_TRUE(base);
+    const auto b = kv(base->text);
+    const long src_rss0 = src.proc->rss_kb();
+    const int src_fds0 = src.proc->fds();
+
+    auto flood = std::make_unique<Child>("flood", std::vector<std::string>{ZRO_FAULT_PEER, "flood", "--url", src.url, "--ms", "4000", "--rate", "1000"});
+    std::this_thread::sleep_for(300ms);
+    src.proc->send("burst 4000 4 2");
+    incs[0].bound = 4000;
+    auto during = good->ask("calls 1500", "CALLS_DONE", 60s);
+    ASSERT_TRUE(during);
+    auto fd = flood->wait_prefix("FLOOD_DONE", 30s);
+    ASSERT_TRUE(fd) << flood->tail();
+    ASSERT_TRUE(src.proc->wait_prefix("BURST_DONE", 60s));
+    incs[0].final = source_counter(*src.proc);
+    ASSERT_TRUE(wait_reached(*good, incs[0].final));
+    check_final(*good, incs[0].final);
+    check_final_text(*good, *src.proc);
+    const auto v = check_history(*good, incs);
+    const auto d = kv(during->text);
+    const auto st = stats(*good);
+    EXPECT_EQ(num(d, "fail"), 0);
+    EXPECT_EQ(num(d, "wrong"), 0);
+    EXPECT_EQ(num(d, "ok"), 1500);
+    EXPECT_EQ(v.suspects, 0u);
+    EXPECT_EQ(num(st, "malformed_messages"), 0);
+    EXPECT_EQ(num(st, "signals_lost"), 0);
+    std::this_thread::sleep_for(500ms);  // let the host drop the flood's connections
+    const long src_rss1 = src.proc->rss_kb();
+    const int src_fds1 = src.proc->fds();
+    EXPECT_LE(src_fds1, src_fds0 + 2) << "host descriptors after the flood";
+    measured("GarbageFlood", "flood: " + fd->text.substr(11) + " good client: baseline p50_us=" + b.at("p50_us") + " p99_us=" + b.at("p99_us") +
+                                 " during p50_us=" + d.at("p50_us") + " p99_us=" + d.at("p99_us") + " max_us=" + d.at("max_us") + " failures=" + d.at("fail"));
+    measured("GarbageFlood", "host rss_kb " + std::to_string(src_rss0) + "->" + std::to_string(src_rss1) + " fds " + std::to_string(src_fds0) + "->" +
+                                 std::to_string(src_fds1) + " replica suspects=" + std::to_string(v.suspects));
+    expect_clean(*good);
+    expect_clean(*flood);
+    expect_clean(*src.proc);
+}
+
+// R10: a 40 MiB frame to a host whose limit is 16 MiB (ZeroMQ drops above 2 x 16 MiB): the
+// sender's connection is dropped, nothing reaches the application, other clients go on; a zro
+// call with a 40 MiB argument fails locally with too_large.
+TEST(Fault, OversizedMessages) {
+    std::vector<Incarnation> incs{{0, 0, false, -1}};
+    Source src = start_source("tcp://127.0.0.1:*", 0);
+    ASSERT_FALSE(src.url.empty());
+    auto good = start_replica(src.url, "good");
+    ASSERT_TRUE(wait_valid(*good, 0));
+    auto over = std::make_unique<Child>("oversize", std::vector<std::string>{ZRO_FAULT_PEER, "oversize", "--url", src.url, "--name", kName,
+                                                                            "--bytes", std::to_string(40 << 20)});
+    auto l = over->wait_prefix("OVERSIZE_DONE", 60s);
+    ASSERT_TRUE(l) << over->tail();
+    const auto m = kv(l->text);
+    EXPECT_EQ(m.at("raw_disconnected"), "1");
+    EXPECT_EQ(m.at("local_error"), "too_large");
+    EXPECT_EQ(m.at("welcomed"), "1");
+    src.proc->send("burst 500 5 1");
+    incs[0].bound = 500;
+    ASSERT_TRUE(src.proc->wait_prefix("BURST_DONE", 60s));
+    incs[0].final = source_counter(*src.proc);
+    ASSERT_TRUE(wait_reached(*good, incs[0].final));
+    check_final(*good, incs[0].final);
+    const auto v = check_history(*good, incs);
+    EXPECT_EQ(v.suspects, 0u);
+    auto calls = good->ask("calls 50", "CALLS_DONE", 30s);
+    ASSERT_TRUE(calls);
+    EXPECT_EQ(num(kv(calls->text), "ok"), 50);
+    measured("OversizedMessages", l->text.substr(14) + " host_rss_kb=" + std::to_string(src.proc->rss_kb()) + " good_replica_suspects=" + std::to_string(v.suspects));
+    expect_clean(*good);
+    expect_clean(*over);
+    expect_clean(*src.proc);
+}
