@@ -16,7 +16,7 @@
 # "N passed, N failed" with the totals. Exits non-zero if any step or test failed.
 # Environment: ZRO_JOBS (parallel jobs, default 2), ZRO_TEST_TIMEOUT (seconds per test that sets
 # no TIMEOUT itself, default 300), ZRO_TEST_EXCLUDE_LABELS (a label regex to leave out as well as
-# `lab`, e.g. 'known_bug'; default: none).
+# `lab`, e.g. 'fault'; default: none).
 set -euo pipefail
 
 usage() { sed -n "2,18p" "${BASH_SOURCE[0]}" | sed "s/^# \{0,1\}//"; echo; }

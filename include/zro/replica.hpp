@@ -90,7 +90,9 @@ public:
     ReplicaState state() const noexcept;
     /// True in state `valid`.
     bool valid() const noexcept { return state() == ReplicaState::valid; }
-    /// Why the replica last became suspect (or mismatched); empty if it never did.
+    /// Why the replica is not valid, or last was not: the reason it last became suspect or
+    /// mismatched, or, while it looks for its source, the last failed answer (for example "no
+    /// object 'X' on tcp://..."). Empty if there never was one.
     const std::string& last_reason() const noexcept;
     const ReplicaStats& stats() const noexcept;
     /// The source's class signature once known (from the snapshot); empty before.

@@ -234,7 +234,14 @@ void HostEngine::on_xpub_readable() {
         const std::string topic(m.data<char>() + 1, m.size() - 1);
         if (topic.back() != '\0') continue;
         auto it = objects_.find(topic.substr(0, topic.size() - 1));
-        if (it == objects_.end()) continue;
+        if (it == objects_.end()) {
+            // Nothing shared under this name (yet): SYNC with epoch 0 still tells the subscriber
+            // that its subscription is live, so it can go on and ask (and learn unknown_object).
+            scratch_.clear();
+            scratch_.array(4).uint64(msg::sync).uint64(0).uint64(0).uint64(0);
+            publish(topic, scratch_.data(), scratch_.size());
+            continue;
+        }
         HostedObject& obj = *it->second;
         flush(obj);
         scratch_.clear();

@@ -29,6 +29,8 @@ Link::~Link() { close(); }
 void Link::close() {
     if (closed_) return;
     closed_ = true;
+    if (hello_timer_ != 0) node_.loop->cancel_timer(hello_timer_);
+    hello_timer_ = 0;
     fail_calls(nullptr, ErrorCode::cancelled, "the node is shutting down");
     node_.loop->remove_socket(dealer_);
     node_.loop->remove_socket(sub_);
@@ -48,17 +50,35 @@ void Link::send_hello() {
     w.array(4).uint64(msg::hello).uint64(protocol_version).str(node_.node_id)
         .uint64(static_cast<std::uint64_t>(node_.heartbeat().count()));
     last_hello_ = Loop::Clock::now();
-    send(w);
+    if (send(w)) {
+        hello_backoff_ = std::chrono::milliseconds(10);  // sent: the heartbeat paces any repeat
+    } else {
+        schedule_hello_retry();
+    }
+}
+
+void Link::schedule_hello_retry() {
+    if (hello_timer_ != 0 || closed_) return;
+    hello_timer_ = node_.loop->add_timer(hello_backoff_, [this] {
+        hello_timer_ = 0;
+        if (!welcomed_ && !closed_) send_hello();
+    });
+    hello_backoff_ = std::min(2 * hello_backoff_, std::max(node_.heartbeat(), std::chrono::milliseconds(10)));
 }
 
 void Link::subscribe(const std::string& topic) {
-    if (topics_[topic]++ == 0) sub_.set(zmq::sockopt::subscribe, topic);
+    if (topics_[topic].refs++ == 0) sub_.set(zmq::sockopt::subscribe, topic);
+}
+
+bool Link::topic_live(const std::string& topic) const {
+    auto it = topics_.find(topic);
+    return it != topics_.end() && it->second.live;
 }
 
 void Link::unsubscribe(const std::string& topic) {
     auto it = topics_.find(topic);
     if (it == topics_.end()) return;
-    if (--it->second == 0) {
+    if (--it->second.refs == 0) {
         if (!closed_) sub_.set(zmq::sockopt::unsubscribe, topic);
         topics_.erase(it);
     }
@@ -187,6 +207,7 @@ void Link::handle_reply(const Value::List& m) {
             }
             sub_.connect(sub_ep);
             sub_endpoint_ = sub_ep;
+            for (auto& [name, t] : topics_) t.live = false;  // until the new XPUB answers (SYNC)
         }
         peer_id_ = id;
         welcomed_ = true;
@@ -277,6 +298,7 @@ void Link::on_sub_readable() {
         }
         if (!ok || topic.size() < 2 || topic.data<char>()[topic.size() - 1] != '\0') continue;
         last_heard_ = Loop::Clock::now();
+        if (auto t = topics_.find(std::string(topic.data<char>(), topic.size())); t != topics_.end()) t->second.live = true;
         const std::string name(topic.data<char>(), topic.size() - 1);
         auto replicas = node_.replicas_named(name);
         if (replicas.empty()) continue;

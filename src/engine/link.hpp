@@ -37,6 +37,9 @@ public:
     /// Subscribes to an object's topic (reference-counted per replica).
     void subscribe(const std::string& topic);
     void unsubscribe(const std::string& topic);
+    /// True once a publication on `topic` arrived through the current SUB connection: the
+    /// host's XPUB has our subscription, so nothing it publishes from now on is missed.
+    bool topic_live(const std::string& topic) const;
 
     /// Sends a request; returns false if it could not be queued (no live connection, or too big).
     bool send(const wire::Writer& w);
@@ -68,6 +71,7 @@ private:
     void on_sub_readable();
     void handle_reply(const Value::List& m);
     void send_hello();
+    void schedule_hello_retry();
     void finish_call(std::uint64_t call_id, Value result, std::optional<CallError> error);
 
     NodeCore& node_;
@@ -81,8 +85,16 @@ private:
     Loop::Clock::time_point last_heard_{};
     Loop::Clock::time_point last_hello_{};
     Loop::Clock::time_point last_ping_{};
+    /// A HELLO that could not be sent (no live connection yet: ZMQ_IMMEDIATE) is retried soon,
+    /// backing off from 10 ms to one heartbeat, instead of waiting a whole heartbeat.
+    Loop::TimerId hello_timer_ = 0;
+    std::chrono::milliseconds hello_backoff_{10};
     std::uint64_t next_request_ = 1;
-    std::unordered_map<std::string, int> topics_;
+    struct Topic {
+        int refs = 0;
+        bool live = false;
+    };
+    std::unordered_map<std::string, Topic> topics_;
     std::unordered_map<std::uint64_t, ReplicaCore*> requests_;
     std::unordered_map<std::uint64_t, PendingCall> calls_;
     std::vector<std::pair<std::uint64_t, std::string>> queued_;  ///< requests waiting for WELCOME

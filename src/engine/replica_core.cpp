@@ -107,6 +107,8 @@ void ReplicaCore::tick(Loop::Clock::time_point now) {
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - last_heard_).count();
         become_suspect("no heartbeat from " + link_->url() + " for " + std::to_string(ms) + " ms", ErrorCode::source_gone);
     }
+    // A host that never answers our subscription (an older version): ask anyway.
+    if (sync_ == Sync::subscribing && request_link_ && now - request_sent_ > hb) send_acquire(*request_link_);
     if (sync_ != Sync::idle && now - request_sent_ > 3 * hb) {
         sync_ = Sync::idle;  // the request or its answer was lost: ask again below
         if (request_link_) request_link_->forget_requests(this);
@@ -150,6 +152,16 @@ void ReplicaCore::start_acquire(Link& link) {
         subscribed_.push_back(&link);
     }
     if (request_link_) request_link_->forget_requests(this);
+    request_link_ = &link;
+    request_sent_ = Loop::Clock::now();
+    if (!link.topic_live(topic_)) {
+        sync_ = Sync::subscribing;  // on_publication sends the ACQUIRE
+        return;
+    }
+    send_acquire(link);
+}
+
+void ReplicaCore::send_acquire(Link& link) {
     const Schema* expected = owner_ ? owner_->expected_schema() : nullptr;
     request_id_ = link.next_request_id();
     link.track_request(request_id_, this);
@@ -167,10 +179,15 @@ void ReplicaCore::start_acquire(Link& link) {
 
 void ReplicaCore::start_repair(std::uint64_t seen_first_seq) {
     if (!link_) return;
-    ++stats.gaps_detected;
     const std::uint64_t from = applied_ + 1;
-    notice(ReplicaNotice::Kind::gap_detected, from, seen_first_seq - 1, seen_first_seq - from,
-           "missed messages " + std::to_string(from) + ".." + std::to_string(seen_first_seq - 1) + "; repairing");
+    if (!gap_open_) {
+        // Reported once: if the REPLAY cannot be sent now, the next message finds the same gap
+        // and asks again without a second report.
+        gap_open_ = true;
+        ++stats.gaps_detected;
+        notice(ReplicaNotice::Kind::gap_detected, from, seen_first_seq - 1, seen_first_seq - from,
+               "missed messages " + std::to_string(from) + ".." + std::to_string(seen_first_seq - 1) + "; repairing");
+    }
     if (request_link_) request_link_->forget_requests(this);
     request_id_ = link_->next_request_id();
     link_->track_request(request_id_, this);
@@ -183,7 +200,7 @@ void ReplicaCore::start_repair(std::uint64_t seen_first_seq) {
 }
 
 void ReplicaCore::on_snapshot(Link& from, const Value::List& m) {
-    if (!owner_ || sync_ == Sync::idle || request_link_ != &from) return;
+    if (!owner_ || sync_ == Sync::idle || sync_ == Sync::subscribing || request_link_ != &from) return;
     std::shared_ptr<const Schema> new_schema;
     std::vector<Value> values;
     std::uint64_t epoch, seq, signals;
@@ -239,6 +256,7 @@ void ReplicaCore::on_snapshot(Link& from, const Value::List& m) {
         }
     }
     link_ = &from;
+    gap_open_ = false;
     epoch_ = epoch;
     applied_ = seq;
     signals_ = host_signals_ = signals;
@@ -276,6 +294,7 @@ void ReplicaCore::on_replayed(Link& from, const Value::List& m) {
             if (!owner_) return;
         }
         sync_ = Sync::idle;
+        gap_open_ = false;
         ++stats.repaired_by_replay;
         notice(ReplicaNotice::Kind::gap_repaired, gap_from, applied_, applied_ + 1 - gap_from,
                "gap repaired by replay up to seq " + std::to_string(applied_));
@@ -305,6 +324,8 @@ void ReplicaCore::on_publication(Link& from, const Value::List& m, std::size_t r
     try {
         const auto type = m[0].as<std::uint64_t>();
         if (&from == link_) last_heard_ = Loop::Clock::now();
+        // Our subscription is live at that host now: ask for the snapshot.
+        if (sync_ == Sync::subscribing && &from == request_link_) send_acquire(from);
         switch (type) {
         case msg::events:
             if (sync_ != Sync::idle && &from == request_link_) return buffer(from, m, raw_size);
@@ -333,6 +354,7 @@ void ReplicaCore::on_publication(Link& from, const Value::List& m, std::size_t r
 }
 
 void ReplicaCore::check_position(std::uint64_t epoch, std::uint64_t seq, std::uint64_t signals) {
+    if (epoch == 0) return;  // "nothing shared under this name here" (a SYNC for another subscriber)
     if (epoch != epoch_) return start_acquire(*link_);  // restarted source
     host_signals_ = std::max(host_signals_, signals);
     // PUB keeps order: a heartbeat follows the events it counts, so seq > applied means the

@@ -58,7 +58,9 @@ public:
     CallbackList<const ReplicaNotice&> notice_cbs;
 
 private:
-    enum class Sync : std::uint8_t { idle, acquiring, repairing };
+    /// subscribing: waiting for the first publication (SYNC) on our topic before ACQUIRE, so
+    /// that nothing the host publishes after the snapshot (a WITHDRAWN, say) can be missed.
+    enum class Sync : std::uint8_t { idle, subscribing, acquiring, repairing };
     struct Buffered {
         Link* from;
         Value::List msg;
@@ -68,6 +70,7 @@ private:
     void set_state(ReplicaState s, std::string why = {});
     void become_suspect(const std::string& why, ErrorCode calls_fail_with);
     void start_acquire(Link& link);
+    void send_acquire(Link& link);
     void start_repair(std::uint64_t seen_first_seq);
     /// Applies an EVENTS message; returns false on a gap (nothing of it applied past the gap).
     bool apply_events(const Value::List& msg);
@@ -97,6 +100,7 @@ private:
     std::size_t buffer_bytes_ = 0;
     std::vector<Link*> subscribed_; ///< links whose SUB carries our topic
     bool initialized_once_ = false;
+    bool gap_open_ = false;         ///< a gap was reported and is not repaired yet (report once)
     bool orphaned_ = false;         ///< node_ is gone
 };
 

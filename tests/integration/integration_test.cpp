@@ -657,13 +657,13 @@ TEST(Integration, WithdrawnObjectTurnsSuspectAndResharingRestoresIt) {
 }
 
 // ------------------------------------------------------------------------------------------------
-// Known library bugs: these tests fail until the library is fixed. ctest labels them known_bug.
+// Regression tests for three engine bugs (fixed): the first HELLO dropped by ZMQ_IMMEDIATE and
+// retried only a heartbeat later; one gap reported many times while its REPLAY could not be
+// sent; a replica Valid before its subscription was live, missing a WITHDRAWN published then.
 
 // A replica acquired while its host is already up should be valid within a few milliseconds on
-// loopback, not after a whole heartbeat interval (1 s by default). Today the Link's first HELLO is
-// always dropped: the DEALER has ZMQ_IMMEDIATE and is not connected yet when the constructor sends
-// it, and the next HELLO goes out only one heartbeat interval later.
-TEST(IntegrationKnownBug, ReplicaBecomesValidWellWithinOneHeartbeatOfStarting) {
+// loopback, not after a whole heartbeat interval (1 s here).
+TEST(Integration, ReplicaBecomesValidWellWithinOneHeartbeatOfStarting) {
     std::string url;
     auto src = start_source(url, {}, "tcp://127.0.0.1:*", "source", "1000");
     ASSERT_FALSE(url.empty());
@@ -677,11 +677,10 @@ TEST(IntegrationKnownBug, ReplicaBecomesValidWellWithinOneHeartbeatOfStarting) {
     EXPECT_LT(ms, 500) << "a replica of a running host on loopback took " << ms << " ms to become valid";
 }
 
-// One gap must be reported once (one gap_detected notice, gaps_detected += 1) and repaired once.
-// Today, when the REPLAY request cannot be sent (the DEALER is still reconnecting after the
-// stop), start_repair() falls back to idle and the next EVENTS / HEARTBEAT detects the same gap
-// again: the same range is reported several times (observed 2 to 166 times).
-TEST(IntegrationKnownBug, EachGapIsReportedOnce) {
+// One gap must be reported once (one gap_detected notice, gaps_detected += 1) and repaired once,
+// even when the REPLAY request cannot be sent at first (the DEALER is still reconnecting after
+// the stop; before the fix the same range was reported 2 to 166 times).
+TEST(Integration, EachGapIsReportedOnce) {
     std::string url;
     auto src = start_source(url);
     ASSERT_FALSE(url.empty());
@@ -709,13 +708,11 @@ TEST(IntegrationKnownBug, EachGapIsReportedOnce) {
         << num(st, "repaired_by_snapshot") << " snapshot repairs";
 }
 
-// A replica is Valid as soon as its SNAPSHOT arrives (on the DEALER), but its subscription on the
-// SUB socket may not be live at the host's XPUB yet: the SUB connects only after WELCOME, while
-// ACQUIRE goes out at once on the already-connected DEALER. A WITHDRAWN published in that window is
-// not delivered, and the replica notices the withdrawal only by missing three heartbeats. Here each
+// A replica must not be Valid before its subscription is live at the host's XPUB, or a WITHDRAWN
+// published right after its SNAPSHOT is lost and noticed only by missing three heartbeats. Each
 // fresh replica calls withdraw_self() from on_initialized (the source withdraws while answering);
 // every one of them should see WITHDRAWN, i.e. turn Suspect with reason "source withdrawn".
-TEST(IntegrationKnownBug, WithdrawalRightAfterInitializationIsNoticedAtOnce) {
+TEST(Integration, WithdrawalRightAfterInitializationIsNoticedAtOnce) {
     std::string url;
     auto src = start_source(url);
     ASSERT_FALSE(url.empty());
