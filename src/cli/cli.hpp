@@ -1,0 +1,193 @@
+// zro — shared live objects over ZeroMQ.
+#pragma once
+/// \file
+/// Shared parts of the `zro` command line (docs/CLI.md): exit codes, the error type verbs throw,
+/// the option parser, the verb registry, and terminal output (alignment, colour on a tty only).
+///
+/// Adding a verb: write src/cli/<verb>.cpp with a `run` function and one registration line,
+///
+///     static const zro::cli::VerbRegistration reg{{"keygen", 90, "make a key pair", usage, options, run}};
+///
+/// CMake picks the file up (src/cli/*.cpp); `zro -h` lists it by its order number.
+
+#include <zro/error.hpp>
+#include <zro/value.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace zro::cli {
+
+/// Process exit codes, the same for every verb (docs/CLI.md, "Exit codes").
+enum class Exit : int {
+    ok = 0,
+    failed = 1,           ///< the remote operation failed (handler failed, source gone, ...) or doctor found a problem
+    usage = 2,            ///< bad command line, bad JSON, unreadable .rep file
+    no_host = 3,          ///< no host answered at the URL(s) in time
+    not_found = 4,        ///< no such object, property, method or signal
+    bad_value = 5,        ///< a value or argument that does not match the schema
+    read_only = 6,        ///< a write to a property whose mode does not allow it
+    timeout = 7,          ///< the host answered but the object or the reply did not come in time
+    no_discovery = 8,     ///< no --url given and discovery (mDNS, --registry) is not in this build
+};
+
+/// What verbs throw to end with a message on stderr and an exit code.
+class CliError : public std::runtime_error {
+public:
+    CliError(Exit code, const std::string& message) : std::runtime_error(message), code_(code) {}
+    Exit code() const noexcept { return code_; }
+
+private:
+    Exit code_;
+};
+
+/// The exit code matching a zro error code (remote call outcomes and thrown errors).
+Exit exit_for(ErrorCode code) noexcept;
+
+// ---- options ------------------------------------------------------------------------------------
+
+struct OptionSpec {
+    std::string name;        ///< long name without "--", e.g. "count"
+    char short_name = 0;     ///< e.g. 'n', or 0
+    std::string value_name;  ///< "" for a flag, else what the value is, e.g. "N"
+    std::string help;
+    bool repeatable = false; ///< may be given several times (values collected in order)
+};
+
+/// A parsed command line: options by long name, and the positional arguments.
+class Args {
+public:
+    /// Parses `argv` (after the verb) against `specs` plus the common options (--url, --registry,
+    /// --timeout, --json, --no-color, -h). Throws CliError(usage) for unknown options or missing
+    /// values. "--" ends options; "-5" or "-.5" are positional (negative numbers).
+    Args(const std::vector<std::string>& argv, const std::vector<OptionSpec>& specs);
+
+    bool has(std::string_view name) const;
+    /// The last value of an option, or `fallback`.
+    std::string get(std::string_view name, std::string fallback = {}) const;
+    const std::vector<std::string>& all(std::string_view name) const;
+    const std::vector<std::string>& positional() const noexcept { return positional_; }
+
+    bool json() const { return has("json"); }
+    bool help() const { return has("help"); }
+    /// --timeout (default `fallback`): "3", "3s", "500ms", "1.5s", "2m".
+    std::chrono::milliseconds timeout(std::chrono::milliseconds fallback = std::chrono::seconds(5)) const;
+    /// The URLs to use: every --url, else $ZRO_URL (split on commas). Empty if neither.
+    std::vector<std::string> urls() const;
+
+private:
+    std::map<std::string, std::vector<std::string>, std::less<>> values_;
+    std::vector<std::string> positional_;
+};
+
+/// The common options every verb takes (shown in every -h).
+const std::vector<OptionSpec>& common_options();
+
+/// Parses a duration ("3", "3s", "500ms", "1.5s", "2m"); throws CliError(usage) naming `what`.
+std::chrono::milliseconds parse_duration(std::string_view text, std::string_view what);
+/// "3 s", "500 ms", "1.5 s": a duration as error messages show it.
+std::string format_duration(std::chrono::milliseconds d);
+
+// ---- verbs --------------------------------------------------------------------------------------
+
+struct Verb {
+    std::string name;
+    int order = 0;            ///< position in `zro -h`
+    std::string summary;      ///< one line
+    std::string usage;        ///< the text of `zro VERB -h` before the options (synopsis, examples)
+    std::vector<OptionSpec> options;  ///< the verb's own options (common ones are added)
+    std::function<int(const Args&)> run;
+};
+
+/// Adds a verb to the table at static initialisation (one line per verb file).
+struct VerbRegistration {
+    explicit VerbRegistration(Verb verb);
+};
+/// Every registered verb, sorted by order.
+std::vector<const Verb*> verbs();
+
+// ---- output -------------------------------------------------------------------------------------
+
+/// Terminal output: colour only when stdout (or stderr) is a terminal, NO_COLOR is unset,
+/// TERM is not "dumb", and --no-color was not given.
+struct Style {
+    bool color = false;
+    std::string bold(std::string_view s) const;
+    std::string dim(std::string_view s) const;
+    std::string green(std::string_view s) const;
+    std::string yellow(std::string_view s) const;
+    std::string red(std::string_view s) const;
+    std::string cyan(std::string_view s) const;
+};
+/// The style for stdout (`for_stderr` false) or stderr.
+Style style_for(const Args& args, bool for_stderr = false);
+
+/// A table whose columns are aligned on output (ANSI colour codes do not count as width).
+class Table {
+public:
+    void header(std::vector<std::string> cells) { header_ = std::move(cells); }
+    void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
+    bool empty() const noexcept { return rows_.empty(); }
+    /// Prints header (bold if `style.color`) and rows, columns separated by two spaces.
+    void print(std::FILE* out, const Style& style, std::string_view indent = "") const;
+
+private:
+    std::vector<std::string> header_;
+    std::vector<std::vector<std::string>> rows_;
+};
+
+/// Writes `line` and a newline to stdout and flushes (so pipes see each line at once). Returns
+/// false once stdout is closed (e.g. `zro watch ... | head -1`).
+bool print_line(const std::string& line);
+
+/// Wall clock time as "HH:MM:SS.mmm" (local) and as ISO 8601 UTC "2026-11-26T01:40:00.123Z".
+std::string clock_time();
+std::string iso_time();
+
+/// A list of names for messages: "Bar, Baz" or "(none)".
+std::string join_names(const std::vector<std::string>& names);
+
+/// Reads lines from a file descriptor (stdin) without blocking the caller longer than asked, so
+/// a verb can interleave reading with running its node's loop.
+class LineReader {
+public:
+    explicit LineReader(int fd = 0) : fd_(fd) {}
+    /// The next complete line (without the newline), waiting at most `wait` for input; nullopt if
+    /// none is complete yet or at end of input (then `eof()`). A last line without a newline is
+    /// returned at end of input.
+    std::optional<std::string> next(std::chrono::milliseconds wait);
+    bool eof() const noexcept { return eof_ && buffer_.empty(); }
+    /// Number of lines returned so far (for "stdin line N" in messages).
+    std::size_t line_number() const noexcept { return lines_; }
+
+private:
+    std::optional<std::string> take_line();
+    int fd_;
+    std::string buffer_;
+    bool eof_ = false;
+    std::size_t lines_ = 0;
+};
+
+// ---- process-wide stop (SIGINT / SIGTERM) --------------------------------------------------------
+
+/// Verbs that run until interrupted register what to do on SIGINT/SIGTERM (called on another
+/// thread: it must be thread-safe, e.g. `node.stop()`). Without one, a signal exits with 130.
+void set_interrupt_handler(std::function<void()> fn);
+/// Sets the interrupt handler for a scope, and clears it on exit from the scope.
+struct InterruptScope {
+    explicit InterruptScope(std::function<void()> fn) { set_interrupt_handler(std::move(fn)); }
+    ~InterruptScope() { set_interrupt_handler(nullptr); }
+    InterruptScope(const InterruptScope&) = delete;
+    InterruptScope& operator=(const InterruptScope&) = delete;
+};
+/// True once SIGINT/SIGTERM arrived.
+bool interrupted() noexcept;
+
+} // namespace zro::cli

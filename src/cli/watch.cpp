@@ -1,0 +1,167 @@
+// zro — shared live objects over ZeroMQ.
+// `zro watch OBJ [MEMBER...]`: every change, signal and lifecycle event as it arrives.
+
+#include "json.hpp"
+#include "lookup.hpp"
+
+#include <zro/dynamic_replica.hpp>
+
+#include <cstdlib>
+#include <set>
+
+namespace zro::cli {
+namespace {
+
+int run(const Args& args) {
+    if (args.positional().empty()) throw CliError(Exit::usage, "usage: zro watch OBJECT [MEMBER...] (see -h)");
+    const std::string object = args.positional()[0];
+    const auto urls = target_urls(args);
+    const bool bounded = args.has("timeout");
+    const auto timeout = args.timeout(std::chrono::seconds(5));
+    const auto start = Clock::now();
+    long long count_limit = -1;
+    if (args.has("count")) {
+        char* end = nullptr;
+        count_limit = std::strtoll(args.get("count").c_str(), &end, 10);
+        if (!end || *end || count_limit < 1) throw CliError(Exit::usage, "--count: '" + args.get("count") + "' is not a positive number");
+    }
+    const bool json = args.json();
+    const bool changes_only = args.has("changes-only");
+    const Style st = style_for(args);
+
+    Node node;
+    InterruptScope on_interrupt([&node] { node.stop(); });
+    auto a = acquire_object(node, urls, object, start + timeout, timeout);
+    DynamicReplica& r = *a.replica;
+    const Schema& s = r.schema();
+
+    std::set<std::string> members;
+    for (std::size_t i = 1; i < args.positional().size(); ++i) {
+        const std::string& m = args.positional()[i];
+        if (!s.property_index(m) && !s.signal_index(m)) {
+            std::vector<std::string> seen;
+            for (const auto& p : s.properties()) seen.push_back(p.name);
+            for (const auto& g : s.signals()) seen.push_back(g.name);
+            throw CliError(Exit::not_found, "no property or signal '" + m + "' in " + object + " (class " + s.type_name() +
+                                                "); members: " + join_names(seen));
+        }
+        members.insert(m);
+    }
+    auto wanted = [&](std::string_view name) { return members.empty() || members.count(std::string(name)); };
+
+    long long counted = 0;
+    bool output_closed = false;
+    auto emit = [&](Value::Map fields, const std::string& human) {
+        bool ok;
+        if (json) {
+            Value::Map line{{Value("time"), Value(iso_time())}, {Value("object"), Value(object)}};
+            for (auto& f : fields) line.push_back(std::move(f));
+            ok = print_line(to_json(Value(std::move(line))));
+        } else {
+            ok = print_line(st.dim(clock_time()) + "  " + human);
+        }
+        if (!ok) {
+            output_closed = true;
+            node.stop();
+        }
+    };
+    auto count_one = [&] {
+        if (count_limit > 0 && ++counted >= count_limit) node.stop();
+    };
+    auto kv = [](const char* k, Value v) { return std::pair<Value, Value>(Value(k), std::move(v)); };
+
+    // Last value seen per property: a snapshot (first, or after a repair) reports properties
+    // whose value it changed; one equal to what we printed is not a change.
+    std::map<std::string, Value> last;
+    for (const auto& p : s.properties()) {
+        last[p.name] = r.property(p.name);
+        if (!changes_only && wanted(p.name))
+            emit({kv("event", "value"), kv("property", p.name), kv("value", r.property(p.name))},
+                 object + "." + st.bold(p.name) + " = " + st.cyan(value_text(r.property(p.name), p.type, s)));
+    }
+    r.on_property_changed([&](std::string_view name, const Value& v) {
+        auto& prev = last[std::string(name)];
+        if (prev == v) return;
+        prev = v;
+        if (!wanted(name)) return;
+        const auto& p = s.properties()[*s.property_index(name)];
+        emit({kv("event", "changed"), kv("property", std::string(name)), kv("value", v)},
+             object + "." + st.bold(std::string(name)) + " = " + st.cyan(value_text(v, p.type, s)));
+        count_one();
+    });
+    r.on_signal([&](std::string_view name, const std::vector<Value>& sig_args) {
+        if (!wanted(name)) return;
+        const auto& g = s.signals()[*s.signal_index(name)];
+        std::string text;
+        for (std::size_t i = 0; i < sig_args.size(); ++i) {
+            if (i) text += ", ";
+            text += value_text(sig_args[i], i < g.params.size() ? g.params[i].type : "var", s);
+        }
+        emit({kv("event", "signal"), kv("signal", std::string(name)), kv("args", Value(sig_args))},
+             object + "." + st.bold(std::string(name)) + st.yellow("(" + text + ")") + "  signal");
+        count_one();
+    });
+    r.on_state_changed([&](ReplicaState now, ReplicaState before) {
+        Value::Map f{kv("event", "state"), kv("state", std::string(to_string(now))), kv("before", std::string(to_string(before)))};
+        std::string human = object + " " + (now == ReplicaState::valid ? st.green(std::string(to_string(now)))
+                                                                        : st.red(std::string(to_string(now))));
+        if (now != ReplicaState::valid && !r.last_reason().empty()) {
+            f.push_back(kv("reason", r.last_reason()));
+            human += ": " + r.last_reason();
+        }
+        emit(std::move(f), human);
+    });
+    r.on_notice([&](const ReplicaNotice& n) {
+        Value::Map f{kv("event", "notice"), kv("notice", std::string(to_string(n.kind)))};
+        std::string human = object + " " + st.yellow(std::string(to_string(n.kind)));
+        if (n.first_seq || n.last_seq) {
+            f.push_back(kv("first_seq", n.first_seq));
+            f.push_back(kv("last_seq", n.last_seq));
+            human += " seq " + std::to_string(n.first_seq) + ".." + std::to_string(n.last_seq);
+        }
+        if (n.count) {
+            f.push_back(kv("count", n.count));
+            human += " count " + std::to_string(n.count);
+        }
+        if (!n.message.empty()) {
+            f.push_back(kv("message", n.message));
+            human += ": " + n.message;
+        }
+        emit(std::move(f), human);
+    });
+
+    if (bounded) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(start + timeout - Clock::now());
+        if (left.count() > 0) node.run_for(left);
+    } else {
+        node.run();
+    }
+    if (output_closed || interrupted()) return 0;
+    if (count_limit > 0 && counted < count_limit)
+        throw CliError(Exit::timeout, "saw " + std::to_string(counted) + " of " + std::to_string(count_limit) +
+                                          " events from " + object + " within " + format_duration(timeout));
+    return 0;
+}
+
+const VerbRegistration reg{{"watch", 60, "print changes, signals and lifecycle events as they arrive",
+                            "usage: zro watch OBJECT [MEMBER...] [--json] [--count N] [--timeout T] [--changes-only]\n\n"
+                            "Prints the current values, then every property change and signal of OBJECT (or only of\n"
+                            "the named properties and signals) with the time, and lifecycle events: state changes\n"
+                            "(Valid, Suspect with its reason), gaps detected and repaired, resynchronisations, lost\n"
+                            "signals, source restarts. Runs until Ctrl-C, --count N changes and signals (current\n"
+                            "values and lifecycle events are not counted), or --timeout T (which also bounds finding\n"
+                            "the object). Ending by --timeout before --count is reached exits 7.\n"
+                            "--json prints one JSON object per line: {\"time\",\"object\",\"event\":\"value\"|\"changed\",\n"
+                            "\"property\",\"value\"}, {\"event\":\"signal\",\"signal\",\"args\"}, {\"event\":\"state\",\"state\",\n"
+                            "\"before\",\"reason\"}, {\"event\":\"notice\",\"notice\",\"first_seq\",\"last_seq\",\"count\"}.\n"
+                            "Property lines are what `zro set -` reads; `zro serve` reads property and signal lines.\n\n"
+                            "examples:\n"
+                            "  zro watch SimpleSwitch --url tcp://192.168.1.20:5555\n"
+                            "  zro watch Thermostat temperature --json --count 10\n"
+                            "  zro watch Switch --json --url tcp://a:5555 | zro set - Mirror --url tcp://b:5555",
+                            {{"count", 'n', "N", "stop after N changes and signals"},
+                             {"changes-only", 0, "", "do not print the current values first"}},
+                            run}};
+
+} // namespace
+} // namespace zro::cli
