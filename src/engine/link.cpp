@@ -302,13 +302,24 @@ void Link::on_sub_readable() {
         const std::string name(topic.data<char>(), topic.size() - 1);
         auto replicas = node_.replicas_named(name);
         if (replicas.empty()) continue;
-        auto decoded = decode(payload.data(), payload.size());
+        // EVENTS (the hot path) are validated once here and read in place by each replica; the
+        // rare other publications are decoded into a Value.
+        DecodeError err;
+        bool valid = validate(payload.data(), payload.size(), err);
+        Reader head(payload.data(), payload.size());
+        valid = valid && head.next_is_array() && head.array() >= 2 && head.next_is_uint();
+        if (valid && head.uint64() == msg::events) {
+            const std::string_view bytes(payload.data<char>(), payload.size());
+            for (auto& r : replicas) r->on_events(*this, bytes);
+            continue;
+        }
+        auto decoded = valid ? decode(payload.data(), payload.size()) : std::variant<Value, DecodeError>(err);
         const Value* v = std::get_if<Value>(&decoded);
-        if (!v || !v->is_list() || v->as_list().size() < 2 || v->as_list()[0].kind() != Value::Kind::uint64) {
+        if (!v) {
             if (log_limit_.allow()) log(LogLevel::warn, "link ", url_str_, ": dropped a malformed update for '", name, "'");
             continue;
         }
-        for (auto& r : replicas) r->on_publication(*this, v->as_list(), payload.size());
+        for (auto& r : replicas) r->on_publication(*this, v->as_list());
     }
 }
 

@@ -287,10 +287,13 @@ void ReplicaCore::on_replayed(Link& from, const Value::List& m) {
         const std::uint64_t gap_from = applied_ + 1;
         for (const Value& part : m[4].as_list()) {
             const auto& bytes = part.as_bytes().data;
-            auto decoded = decode(bytes.data(), bytes.size());
-            const Value* v = std::get_if<Value>(&decoded);
-            if (!v || !v->is_list()) throw Error(ErrorCode::malformed_message, "undecodable replayed message");
-            if (!apply_events(v->as_list())) return start_acquire(from);  // history had a hole
+            DecodeError err;
+            if (!validate(bytes.data(), bytes.size(), err))
+                throw Error(ErrorCode::malformed_message, "undecodable replayed message: " + err.detail);
+            Reader reader(bytes.data(), bytes.size());
+            const EventsHeader header = read_events_header(reader);
+            if (header.epoch != epoch_) throw Error(ErrorCode::malformed_message, "replayed EVENTS of another epoch");
+            if (!apply_events(reader, header)) return start_acquire(from);  // history had a hole
             if (!owner_) return;
         }
         sync_ = Sync::idle;
@@ -319,7 +322,7 @@ void ReplicaCore::on_request_failed(Link& from, ErrorCode code, const std::strin
 
 // ---- the stream --------------------------------------------------------------------------------
 
-void ReplicaCore::on_publication(Link& from, const Value::List& m, std::size_t raw_size) {
+void ReplicaCore::on_publication(Link& from, const Value::List& m) {
     if (!owner_) return;
     try {
         const auto type = m[0].as<std::uint64_t>();
@@ -327,10 +330,6 @@ void ReplicaCore::on_publication(Link& from, const Value::List& m, std::size_t r
         // Our subscription is live at that host now: ask for the snapshot.
         if (sync_ == Sync::subscribing && &from == request_link_) send_acquire(from);
         switch (type) {
-        case msg::events:
-            if (sync_ != Sync::idle && &from == request_link_) return buffer(from, m, raw_size);
-            if (&from != link_) return;
-            return handle_events(from, m, raw_size);
         case msg::sync:
         case msg::heartbeat: {
             const auto epoch = u64_at(m, 1), seq = u64_at(m, 2), signals = u64_at(m, 3);
@@ -353,6 +352,19 @@ void ReplicaCore::on_publication(Link& from, const Value::List& m, std::size_t r
     }
 }
 
+void ReplicaCore::on_events(Link& from, std::string_view bytes) {
+    if (!owner_) return;
+    try {
+        if (&from == link_) last_heard_ = Loop::Clock::now();
+        if (sync_ == Sync::subscribing && &from == request_link_) send_acquire(from);
+        if (sync_ != Sync::idle && &from == request_link_) return buffer(from, bytes);
+        if (&from != link_) return;
+        handle_events(from, bytes);
+    } catch (const Error& e) {
+        malformed(e.what());
+    }
+}
+
 void ReplicaCore::check_position(std::uint64_t epoch, std::uint64_t seq, std::uint64_t signals) {
     if (epoch == 0) return;  // "nothing shared under this name here" (a SYNC for another subscriber)
     if (epoch != epoch_) return start_acquire(*link_);  // restarted source
@@ -363,65 +375,80 @@ void ReplicaCore::check_position(std::uint64_t epoch, std::uint64_t seq, std::ui
     if (state == ReplicaState::suspect) set_state(ReplicaState::valid, "");
 }
 
-void ReplicaCore::handle_events(Link& from, const Value::List& m, std::size_t size) {
-    if (sync_ != Sync::idle) return buffer(from, m, size);
-    if (u64_at(m, 1) != epoch_) {
+EventsHeader read_events_header(Reader& r) {
+    if (!r.next_is_array()) throw Error(ErrorCode::malformed_message, "EVENTS is not a list");
+    if (r.array() < 4) throw Error(ErrorCode::malformed_message, "short EVENTS");
+    if (r.uint64() != msg::events) throw Error(ErrorCode::malformed_message, "not an EVENTS message");
+    EventsHeader h;
+    h.epoch = r.uint64();
+    h.first_seq = r.uint64();
+    h.count = r.array();
+    return h;
+}
+
+void ReplicaCore::handle_events(Link& from, std::string_view bytes) {
+    if (sync_ != Sync::idle) return buffer(from, bytes);
+    Reader reader(bytes.data(), bytes.size());
+    const EventsHeader header = read_events_header(reader);
+    if (header.epoch != epoch_) {
         start_acquire(from);
-        return buffer(from, m, size);
+        return buffer(from, bytes);
     }
-    if (!apply_events(m)) {
-        start_repair(u64_at(m, 2));
-        return buffer(from, m, size);
+    if (!apply_events(reader, header)) {
+        start_repair(header.first_seq);
+        return buffer(from, bytes);
     }
     if (owner_ && state == ReplicaState::suspect && sync_ == Sync::idle) set_state(ReplicaState::valid, "");
 }
 
-bool ReplicaCore::apply_events(const Value::List& m) {
-    if (m.size() < 4 || m[0].as<std::uint64_t>() != msg::events) throw Error(ErrorCode::malformed_message, "not an EVENTS message");
-    if (u64_at(m, 1) != epoch_) throw Error(ErrorCode::malformed_message, "EVENTS of another epoch");
-    const std::uint64_t first = u64_at(m, 2);
-    const auto& events = m[3].as_list();
-    if (first > applied_ + 1) return false;
+bool ReplicaCore::apply_events(Reader& r, const EventsHeader& h) {
+    if (h.first_seq > applied_ + 1) return false;
     const auto& props = schema->properties();
     const auto& sigs = schema->signals();
-    for (std::size_t i = 0; i < events.size() && owner_; ++i) {
-        const std::uint64_t seq = first + i;
-        if (seq <= applied_) continue;
+    // Each event is [kind, index, data]; a malformed one is counted and skipped, whole.
+    auto skip_rest = [&r](std::uint32_t n) {
+        for (std::uint32_t k = 0; k < n; ++k) r.skip();
+    };
+    for (std::uint32_t i = 0; i < h.count && owner_; ++i) {
+        const std::uint64_t seq = h.first_seq + i;
+        if (seq <= applied_) { r.skip(); continue; }
         applied_ = seq;
-        const Value& ev = events[i];
-        if (!ev.is_list() || ev.as_list().size() != 3) { malformed("event is not [kind, index, data]"); continue; }
-        const auto& e = ev.as_list();
-        const auto kind = e[0].as<std::uint64_t>();
-        const auto index = e[1].as<std::uint64_t>();
+        if (!r.next_is_array()) { r.skip(); malformed("event is not [kind, index, data]"); continue; }
+        const std::uint32_t n = r.array();
+        if (n != 3 || !r.next_is_uint()) { skip_rest(n); malformed("event is not [kind, index, data]"); continue; }
+        const auto kind = r.uint64();
+        if (!r.next_is_uint()) { skip_rest(2); malformed("event index is not an integer"); continue; }
+        const auto index = r.uint64();
         if (kind == event_property) {
-            if (index >= props.size() || !schema->accepts(props[index].type, e[2])) { malformed("bad property event"); continue; }
+            Value value = r.value();
+            if (index >= props.size() || !schema->accepts(props[index].type, value)) { malformed("bad property event"); continue; }
             ++stats.deltas_applied;
-            owner_->apply_property(index, e[2]);
+            owner_->apply_property(index, std::move(value));
         } else if (kind == event_signal) {
             ++signals_;
-            if (index >= sigs.size() || !e[2].is_list() || e[2].as_list().size() != sigs[index].params.size()) {
-                malformed("bad signal event");
-                continue;
-            }
+            if (index >= sigs.size() || !r.next_is_array()) { r.skip(); malformed("bad signal event"); continue; }
+            Value args = r.value();
+            if (args.as_list().size() != sigs[index].params.size()) { malformed("bad signal event"); continue; }
             ++stats.signals_delivered;
-            owner_->apply_signal(index, e[2].as_list());
+            owner_->apply_signal(index, std::move(args.as_list()));
         } else {
+            r.skip();
             malformed("unknown event kind");
         }
     }
     return true;
 }
 
-void ReplicaCore::buffer(Link& from, const Value::List& m, std::size_t size) {
-    if (buffer_.size() >= node_.options_.replica_buffer_messages || buffer_bytes_ + size > max_buffer_bytes) {
+void ReplicaCore::buffer(Link& from, std::string_view bytes) {
+    if (buffer_.size() >= node_.options_.replica_buffer_messages || buffer_bytes_ + bytes.size() > max_buffer_bytes) {
         // Too far behind to catch up from the buffer: drop it; the next message shows a gap.
         static thread_local RateLimiter limiter;
         if (limiter.allow()) log(LogLevel::warn, "replica '", name_, "' is too slow: its buffer overflowed (gap repair follows)");
         buffer_.clear();
         buffer_bytes_ = 0;
     }
-    buffer_.push_back({&from, m, size});
-    buffer_bytes_ += size;
+    buffer_.push_back({&from, std::string(bytes)});
+    buffer_bytes_ += bytes.size();
 }
 
 void ReplicaCore::drain_buffer() {
@@ -431,7 +458,11 @@ void ReplicaCore::drain_buffer() {
     for (auto& b : items) {
         if (!owner_) return;
         if (b.from != link_) continue;
-        handle_events(*b.from, b.msg, b.size);  // re-buffers once a new repair starts
+        try {
+            handle_events(*b.from, b.bytes);  // re-buffers once a new repair starts
+        } catch (const Error& e) {
+            malformed(e.what());
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 /// the lifecycle state machine. The user-facing `zro::Replica` subclass only stores values.
 
 #include "loop/loop.hpp"
+#include "wire/codec.hpp"
 
 #include <zro/replica.hpp>
 
@@ -18,6 +19,15 @@ namespace zro::detail {
 class Link;
 class NodeCore;
 
+/// The envelope of an EVENTS message: [10, epoch, first_seq, [event, ...], ...].
+struct EventsHeader {
+    std::uint64_t epoch = 0;
+    std::uint64_t first_seq = 0;
+    std::uint32_t count = 0;  ///< events that follow in the reader
+};
+/// Reads the envelope up to the first event; throws Error(malformed_message) if it is not one.
+EventsHeader read_events_header(wire::Reader& reader);
+
 class ReplicaCore : public std::enable_shared_from_this<ReplicaCore> {
 public:
     ReplicaCore(NodeCore& node, Replica& owner, std::string name);
@@ -29,8 +39,11 @@ public:
     std::shared_ptr<Loop> loop_ref() const;
 
     // ---- from Link (loop thread) -------------------------------------------------------------
-    /// A PUB message on this replica's topic from `from`.
-    void on_publication(Link& from, const Value::List& msg, std::size_t raw_size);
+    /// A PUB message other than EVENTS (SYNC, HEARTBEAT, WITHDRAWN) on this replica's topic.
+    void on_publication(Link& from, const Value::List& msg);
+    /// An EVENTS message on this replica's topic: its validated MessagePack bytes, read in place
+    /// (the hot path builds a Value only for each event's data).
+    void on_events(Link& from, std::string_view bytes);
     /// SNAPSHOT / REPLAYED / ERROR answering a request this replica made.
     void on_snapshot(Link& from, const Value::List& msg);
     void on_replayed(Link& from, const Value::List& msg);
@@ -63,8 +76,7 @@ private:
     enum class Sync : std::uint8_t { idle, subscribing, acquiring, repairing };
     struct Buffered {
         Link* from;
-        Value::List msg;
-        std::size_t size;
+        std::string bytes;  ///< a validated EVENTS message
     };
 
     void set_state(ReplicaState s, std::string why = {});
@@ -72,13 +84,14 @@ private:
     void start_acquire(Link& link);
     void send_acquire(Link& link);
     void start_repair(std::uint64_t seen_first_seq);
-    /// Applies an EVENTS message; returns false on a gap (nothing of it applied past the gap).
-    bool apply_events(const Value::List& msg);
+    /// Applies the events of an EVENTS message whose header `reader` has read; returns false on
+    /// a gap (then nothing of it was applied).
+    bool apply_events(wire::Reader& reader, const EventsHeader& header);
     void drain_buffer();
-    void buffer(Link& from, const Value::List& msg, std::size_t size);
+    void buffer(Link& from, std::string_view bytes);
     void notice(ReplicaNotice::Kind kind, std::uint64_t first, std::uint64_t last, std::uint64_t count, std::string message);
     void malformed(const std::string& why);
-    void handle_events(Link& from, const Value::List& msg, std::size_t size);
+    void handle_events(Link& from, std::string_view bytes);
     void check_position(std::uint64_t epoch, std::uint64_t seq, std::uint64_t signals);
 
     NodeCore& node_;

@@ -182,8 +182,10 @@ void Loop::run_timers() {
             // Re-arm before the call so the callback may cancel itself.
             timer.due = std::max(timer.due + timer.period, now);
             di->second = timer.due;
-            auto [it, ok] = timers_.emplace(std::make_pair(timer.due, id), Timer{timer.fn, timer.period, true, timer.due});
-            (void)ok;
+            // Moved, not copied: a 0 ms timer re-arms every turn.
+            node.key() = {timer.due, id};
+            node.mapped() = std::move(timer);
+            auto it = timers_.insert(std::move(node)).position;
             timed_call(it->second.fn, "timer");
         } else {
             timer_due_.erase(di);

@@ -347,6 +347,105 @@ std::variant<Value, DecodeError> decode_impl(const void* data, std::size_t size)
 }
 } // namespace
 
+bool validate(const void* data, std::size_t size, DecodeError& err) noexcept {
+    try {
+        if (size == 0 || data == nullptr) {
+            err = make_error("insufficient_bytes", "empty frame");
+            return false;
+        }
+        return validate(static_cast<const Byte*>(data), size, err);
+    } catch (const std::bad_alloc&) {
+        err = DecodeError{"out_of_memory", {}};
+        return false;
+    }
+}
+
+// ---- Reader ------------------------------------------------------------------------------------
+
+namespace {
+[[noreturn]] void reader_mismatch(const char* expected) {
+    throw Error(ErrorCode::malformed_message, std::string("expected ") + expected);
+}
+} // namespace
+
+bool Reader::next_is_array() const noexcept {
+    if (at_end()) return false;
+    const Byte b = *p_;
+    return (b >= 0x90 && b <= 0x9f) || b == 0xdc || b == 0xdd;
+}
+
+bool Reader::next_is_uint() const noexcept {
+    if (at_end()) return false;
+    const Byte b = *p_;
+    if (b <= 0x7f || (b >= 0xcc && b <= 0xcf)) return true;
+    switch (b) {  // signed forms holding a non-negative value count too
+    case 0xd0: return static_cast<std::int8_t>(p_[1]) >= 0;
+    case 0xd1: return static_cast<std::int16_t>(be16(p_ + 1)) >= 0;
+    case 0xd2: return static_cast<std::int32_t>(be32(p_ + 1)) >= 0;
+    case 0xd3: return static_cast<std::int64_t>(be64(p_ + 1)) >= 0;
+    default: return false;
+    }
+}
+
+std::uint32_t Reader::array() {
+    if (!next_is_array()) reader_mismatch("a list");
+    const Byte b = *p_++;
+    if (b <= 0x9f) return b & 0x0f;
+    if (b == 0xdc) { const std::uint32_t n = be16(p_); p_ += 2; return n; }
+    const std::uint32_t n = be32(p_);
+    p_ += 4;
+    return n;
+}
+
+std::uint64_t Reader::uint64() {
+    if (!next_is_uint()) reader_mismatch("a non-negative integer");
+    const Byte b = *p_++;
+    std::uint64_t v = 0;
+    switch (b) {
+    case 0xcc: case 0xd0: v = p_[0]; p_ += 1; break;
+    case 0xcd: case 0xd1: v = be16(p_); p_ += 2; break;
+    case 0xce: case 0xd2: v = be32(p_); p_ += 4; break;
+    case 0xcf: case 0xd3: v = be64(p_); p_ += 8; break;
+    default: v = b; break;  // positive fixint
+    }
+    return v;
+}
+
+Value Reader::value() {
+    if (at_end()) reader_mismatch("a value");
+    DecodeError err;
+    Value v = build(p_, err);
+    if (!err.reason.empty()) throw Error(ErrorCode::malformed_message, err.detail);
+    return v;
+}
+
+void Reader::skip() noexcept {
+    std::uint64_t pending = 1;  // values still to skip (containers add their elements)
+    while (pending > 0 && !at_end()) {
+        --pending;
+        const Byte b = *p_++;
+        std::uint64_t len = 0;
+        if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3) continue;
+        if (b <= 0x8f) { pending += 2u * (b & 0x0f); continue; }
+        if (b <= 0x9f) { pending += b & 0x0f; continue; }
+        if (b <= 0xbf) { p_ += b & 0x1f; continue; }
+        switch (b) {
+        case 0xc4: case 0xd9: len = p_[0]; p_ += 1 + len; break;
+        case 0xc5: case 0xda: len = be16(p_); p_ += 2 + len; break;
+        case 0xc6: case 0xdb: len = be32(p_); p_ += 4 + len; break;
+        case 0xca: case 0xd2: case 0xce: p_ += 4; break;
+        case 0xcb: case 0xd3: case 0xcf: p_ += 8; break;
+        case 0xcc: case 0xd0: p_ += 1; break;
+        case 0xcd: case 0xd1: p_ += 2; break;
+        case 0xdc: pending += be16(p_); p_ += 2; break;
+        case 0xdd: pending += be32(p_); p_ += 4; break;
+        case 0xde: pending += 2u * be16(p_); p_ += 2; break;
+        case 0xdf: pending += 2u * static_cast<std::uint64_t>(be32(p_)); p_ += 4; break;
+        default: p_ = end_; break;  // ext types and 0xc1 never pass validate()
+        }
+    }
+}
+
 std::variant<Value, DecodeError> decode(const void* data, std::size_t size) noexcept {
     try {
         return decode_impl(data, size);

@@ -39,6 +39,37 @@ struct DecodeError {
 /// encodings (smallest integer form, float 64, -0.0 as 0.0) are equal.
 std::variant<Value, DecodeError> decode(const void* data, std::size_t size) noexcept;
 
+/// Whether [data, data+size) is exactly one acceptable MessagePack value (the checks of
+/// `decode()` except duplicate map keys, which only building a map can see). On failure `err`
+/// says why. Never throws.
+bool validate(const void* data, std::size_t size, DecodeError& err) noexcept;
+
+/// Reads a frame that passed `validate()` piece by piece, so a hot path can walk the parts it
+/// knows (the envelope of an EVENTS message, each event's kind and index) and build a `Value`
+/// only where it needs one. Reading past the frame cannot happen on a validated frame; asking
+/// for the wrong kind of value throws `zro::Error(malformed_message)` and consumes nothing.
+class Reader {
+public:
+    Reader(const void* data, std::size_t size) noexcept
+        : p_(static_cast<const unsigned char*>(data)), end_(p_ + size) {}
+
+    bool at_end() const noexcept { return p_ >= end_; }
+    bool next_is_array() const noexcept;
+    bool next_is_uint() const noexcept;  ///< a non-negative integer (any MessagePack int form)
+    /// Reads a list header and returns its element count (the elements follow).
+    std::uint32_t array();
+    /// Reads a non-negative integer.
+    std::uint64_t uint64();
+    /// Builds the next value (duplicate map keys throw as malformed).
+    Value value();
+    /// Skips the next value, containers included.
+    void skip() noexcept;
+
+private:
+    const unsigned char* p_;
+    const unsigned char* end_;
+};
+
 /// Appends MessagePack bytes to a growable buffer. Cheap to reuse: `clear()` keeps capacity.
 /// All integers are written in the smallest MessagePack form (as msgpack-cxx does).
 /// `str`, `bin` and `value` throw `zro::Error(ErrorCode::too_large)` for a string, bin, list or

@@ -71,6 +71,32 @@ void BM_DecodeAndWalkEvents1000(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeAndWalkEvents1000);
 
+/// Validate once + read in place, the way ReplicaCore::apply_events reads EVENTS now (a Value is
+/// built only for each event's data).
+void BM_ValidateAndReadEvents1000(benchmark::State& state) {
+    const std::string p = events_payload(1000000, 1000);
+    std::int64_t sum = 0;
+    for (auto _ : state) {
+        wire::DecodeError err;
+        if (!wire::validate(p.data(), p.size(), err)) state.SkipWithError("invalid payload");
+        wire::Reader r(p.data(), p.size());
+        r.array();
+        r.uint64();
+        r.uint64();
+        r.uint64();
+        const auto n = r.array();
+        for (std::uint32_t i = 0; i < n; ++i) {
+            r.array();
+            r.uint64();
+            r.uint64();
+            sum += r.value().as<std::int64_t>();
+        }
+    }
+    benchmark::DoNotOptimize(sum);
+    state.SetItemsProcessed(state.iterations() * 1000);
+}
+BENCHMARK(BM_ValidateAndReadEvents1000);
+
 zro::Schema prop_schema() {
     zro::Schema s("BenchProp");
     s.add_property("v", "int64", std::int64_t{0}, zro::PropertyMode::read_only);

@@ -540,3 +540,77 @@ TEST(CodecRandomized, RandomAndMutatedFramesNeverCrashAndRoundTrip) {
 }
 
 } // namespace
+
+// ---- Reader: validated frames read in place (the EVENTS hot path) ------------------------------
+
+namespace {
+using zro::detail::wire::Reader;
+using zro::detail::wire::validate;
+} // namespace
+
+TEST(CodecReader, ReadsAnEventsEnvelopeAndEachEventInPlace) {
+    Writer w;
+    w.array(5).uint64(10).uint64(0xabcdef).uint64(41).array(2);
+    w.array(3).uint64(0).uint64(2).value(Value(std::int64_t{-7}));
+    w.array(3).uint64(1).uint64(0).value(Value(Value::List{Value("a"), Value(Value::Map{{Value("k"), Value(1.5)}})}));
+    w.str("a trailing field of a later version");
+    DecodeError err;
+    ASSERT_TRUE(validate(w.data(), w.size(), err)) << err.detail;
+    Reader r(w.data(), w.size());
+    EXPECT_EQ(r.array(), 5u);
+    EXPECT_EQ(r.uint64(), 10u);
+    EXPECT_EQ(r.uint64(), 0xabcdefu);
+    EXPECT_EQ(r.uint64(), 41u);
+    EXPECT_EQ(r.array(), 2u);
+    EXPECT_EQ(r.array(), 3u);
+    EXPECT_EQ(r.uint64(), 0u);
+    EXPECT_EQ(r.uint64(), 2u);
+    EXPECT_EQ(r.value(), Value(std::int64_t{-7}));
+    EXPECT_EQ(r.array(), 3u);
+    EXPECT_EQ(r.uint64(), 1u);
+    EXPECT_EQ(r.uint64(), 0u);
+    EXPECT_TRUE(r.next_is_array());
+    r.skip();  // the nested list and map, whole
+    EXPECT_FALSE(r.at_end());
+    EXPECT_EQ(r.value(), Value("a trailing field of a later version"));
+    EXPECT_TRUE(r.at_end());
+}
+
+TEST(CodecReader, AskingForTheWrongKindThrowsAndConsumesNothing) {
+    Writer w;
+    w.array(2).int64(-1).str("x");
+    Reader r(w.data(), w.size());
+    EXPECT_THROW(r.uint64(), zro::Error);  // a list, not an integer
+    EXPECT_EQ(r.array(), 2u);
+    EXPECT_FALSE(r.next_is_uint());        // negative
+    EXPECT_THROW(r.uint64(), zro::Error);
+    EXPECT_THROW(r.array(), zro::Error);
+    EXPECT_EQ(r.value(), Value(std::int64_t{-1}));
+    EXPECT_EQ(r.value(), Value("x"));
+    EXPECT_THROW(r.value(), zro::Error);   // past the end
+}
+
+TEST(CodecReader, NonNegativeSignedFormsReadAsUnsigned) {
+    // int8 5, int16 300, int32 70000, int64 2^40: what another encoder may send for a seq.
+    const std::string b = bytes({0x94, 0xd0, 0x05, 0xd1, 0x01, 0x2c, 0xd2, 0x00, 0x01, 0x11, 0x70,
+                                 0xd3, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00});
+    DecodeError err;
+    ASSERT_TRUE(validate(b.data(), b.size(), err)) << err.detail;
+    Reader r(b.data(), b.size());
+    EXPECT_EQ(r.array(), 4u);
+    EXPECT_EQ(r.uint64(), 5u);
+    EXPECT_EQ(r.uint64(), 300u);
+    EXPECT_EQ(r.uint64(), 70000u);
+    EXPECT_EQ(r.uint64(), std::uint64_t{1} << 40);
+    EXPECT_TRUE(r.at_end());
+}
+
+TEST(CodecReader, ValidateRejectsWhatDecodeRejects) {
+    for (const std::string& bad : {std::string(), bytes({0x92, 0x01}), bytes({0x01, 0x02}), bytes({0xc1}),
+                                   bytes({0xd4, 0x01, 0x02}), bytes({0xdd, 0xff, 0xff, 0xff, 0xff})}) {
+        DecodeError err;
+        EXPECT_FALSE(validate(bad.data(), bad.size(), err));
+        EXPECT_FALSE(err.reason.empty());
+        EXPECT_TRUE(std::holds_alternative<DecodeError>(decode(bad.data(), bad.size())));
+    }
+}
