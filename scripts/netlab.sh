@@ -42,16 +42,19 @@ check_host() {
 pid_alive() {
   local pid=$1 name=$2
   [[ -n "$pid" && -r /proc/$pid/comm ]] || return 1
-  [[ "$(cat /proc/"$pid"/comm 2>/dev/null)" == "$name"* ]]
+  [[ "$(cat /proc/"$pid"/comm 2>/dev/null)" == "$name"* ]] || return 1
+  # A zombie (killed, not yet reaped by whoever adopted it) counts as dead.
+  [[ "$(sed 's/.*) //' /proc/"$pid"/stat 2>/dev/null | cut -d' ' -f1)" != Z ]]
 }
 
-# stop_pid FILE NAME: TERM, wait up to 2 s, then KILL the pid recorded in FILE if it is NAME.
+# stop_pid FILE NAME [SIGNAL]: SIGNAL (default TERM), wait up to 2 s, then KILL the pid recorded
+# in FILE if it is NAME.
 stop_pid() {
-  local file=$1 name=$2 pid
+  local file=$1 name=$2 sig=${3:-TERM} pid
   [[ -f "$file" ]] || return 0
   pid=$(cat "$file")
   if pid_alive "$pid" "$name"; then
-    kill -TERM "$pid" 2>/dev/null || true
+    kill -"$sig" "$pid" 2>/dev/null || true
     for _ in $(seq 20); do pid_alive "$pid" "$name" || break; sleep 0.1; done
     if pid_alive "$pid" "$name"; then kill -KILL "$pid" 2>/dev/null || true; fi
   fi
@@ -125,8 +128,8 @@ avahi_start() {
          / org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Avahi 2>/dev/null | grep -q 'boolean true'; then
       return 0
     fi
-    pid_alive "$(cat "$dir/avahi.pid")" avahi-daemon || pid_alive "$(cat "$dir/avahi.pid")" sh || pid_alive "$(cat "$dir/avahi.pid")" ip \
-      || die "avahi-daemon of $h exited (log: $dir/avahi.log)"
+    # (the pid runs ip, env and sh before it execs avahi-daemon: check only that it lives)
+    kill -0 "$(cat "$dir/avahi.pid")" 2>/dev/null || die "avahi-daemon of $h exited (log: $dir/avahi.log)"
     sleep 0.1
   done
   die "avahi-daemon of $h did not come up (log: $dir/avahi.log)"
@@ -139,8 +142,9 @@ down() {
   for d in "$state"/h*/; do
     [[ -d "$d" ]] || continue
     h=$(basename "$d")
-    avahi_stop "$h"
-    stop_pid "$d/dbus.pid" dbus-daemon
+    # Teardown needs no goodbyes: KILL at once (dbus-daemon does not stop on TERM quickly either).
+    stop_pid "$d/avahi.pid" avahi-daemon KILL
+    stop_pid "$d/dbus.pid" dbus-daemon KILL
     # Anything else still running in the host's namespace was started through `exec`: stop it by pid.
     ns=$(host_ns "$h")
     if ip netns list | awk '{print $1}' | grep -qx "$ns"; then

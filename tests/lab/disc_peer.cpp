@@ -1,16 +1,18 @@
 // zro — shared live objects over ZeroMQ.
 // zro_disc_peer: the processes the discovery tests (tests/lab/*.sh, tests/discovery/) run.
 //
-//   zro_disc_peer source NAME [opts]     share a "Counter" source under NAME (count += 1 every 100 ms)
+//   zro_disc_peer source NAME[,NAME..] [opts]  share "Counter" sources (count += 1 every 100 ms);
+//                                        --withdraw-after MS withdraws the first one after MS
 //   zro_disc_peer replica NAME [opts]    acquire NAME with no URL; print every state change
 //   zro_disc_peer registry --url URL     share a zro::Registry
 //   zro_disc_peer browse [opts]          print zro::discover_objects() (one line per object)
 //   zro_disc_peer watch --registry URL   print the registry's added/removed signals
 //
 // opts: --url URL (source; default tcp://0.0.0.0:*), --mdns (use avahi), --registry URL,
+//       --connect URL (replica: a static URL too),
 //       --iface IF, --hb MS (heartbeat, default 250), --for MS (exit after; default: forever),
 //       --name LABEL
-// Output lines (stdout, flushed): "READY <url>", "STATE <new> <old> <ms since start>",
+// Output lines (stdout, flushed): "READY <url>", "STATE <new> <old> <ms since start> <epoch ms>",
 // "VALUE <count>", "OBJ <name> <type> <url> <via>", "ADDED <name> <url>", "REMOVED <name> <url>".
 #include <zro/zro.hpp>
 #include <zro/discovery.hpp>
@@ -18,7 +20,10 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <vector>
 #include <iostream>
 #include <map>
 #include <string>
@@ -26,6 +31,10 @@
 namespace {
 
 const auto t0 = std::chrono::steady_clock::now();
+long long epoch_ms() {
+    return static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch()).count());
+}
 long ms_since_start() {
     return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
 }
@@ -105,22 +114,41 @@ int main(int argc, char** argv) {
             schema.add_property("count", "int64", std::int64_t{0}, zro::PropertyMode::read_only)
                 .add_property("where", "string", std::string(), zro::PropertyMode::constant)
                 .add_method("ping", {}, "string");
-            zro::DynamicSource src(schema);
-            src.set_property("where", host.url());
-            src.on_call("ping", [&](const std::vector<zro::Value>&) { return zro::Value(host.node_id()); });
-            auto reg = host.enable_remoting(src, name);
+            // "where": the lab host (ZRO_LAB_HOST, set by scripts/netlab.sh exec) or the URL.
+            const char* lab_host = std::getenv("ZRO_LAB_HOST");
+            std::vector<std::unique_ptr<zro::DynamicSource>> sources;
+            std::vector<zro::Registration> regs;
+            std::string rest = name;
+            while (!rest.empty()) {
+                const auto comma = rest.find(',');
+                auto src = std::make_unique<zro::DynamicSource>(schema);
+                src->set_property("where", lab_host ? std::string(lab_host) : host.url());
+                src->on_call("ping", [&](const std::vector<zro::Value>&) { return zro::Value(host.node_id()); });
+                regs.push_back(host.enable_remoting(*src, rest.substr(0, comma)));
+                sources.push_back(std::move(src));
+                rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+            }
             std::int64_t n = 0;
-            host.add_timer(std::chrono::milliseconds(100), [&] { src.set_property("count", ++n); });
+            host.add_timer(std::chrono::milliseconds(100), [&] {
+                ++n;
+                for (auto& s : sources) s->set_property("count", n);
+            });
+            if (opt.count("withdraw-after"))
+                host.add_timer(std::chrono::milliseconds(std::stol(opt["withdraw-after"])), [&] {
+                    std::printf("WITHDRAW %s\n", regs.front().name().c_str());
+                    regs.front().reset();
+                }, false);
             std::printf("READY %s %s\n", host.url().c_str(), host.node_id().c_str());
             run(host);
             return 0;
         }
         if (mode == "replica") {
             zro::Node node(o);
+            if (opt.count("connect")) node.connect_to(opt["connect"]);  // a static URL besides discovery
             auto rep = node.acquire_dynamic(name);
             rep->on_state_changed([&](zro::ReplicaState now, zro::ReplicaState before) {
-                std::printf("STATE %s %s %ld\n", std::string(zro::to_string(now)).c_str(),
-                            std::string(zro::to_string(before)).c_str(), ms_since_start());
+                std::printf("STATE %s %s %ld %lld\n", std::string(zro::to_string(now)).c_str(),
+                            std::string(zro::to_string(before)).c_str(), ms_since_start(), epoch_ms());
             });
             long last_print = -1000;
             rep->on_property_changed([&](std::string_view prop, const zro::Value& v) {
