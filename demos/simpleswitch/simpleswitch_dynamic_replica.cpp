@@ -10,14 +10,21 @@
 #include <iostream>
 
 int main(int argc, char** argv) {
-    demo::Args args(argc, argv, {{"url", ""}, {"heartbeat-ms", "1000"}},
-                    "simpleswitch_dynamic_replica --url URL [--heartbeat-ms 1000]");
+    demo::Args args(argc, argv, {{"url", "none"}, {"heartbeat-ms", "1000"}, {"registry", "none"}, {"mdns", "0"}},
+                    "simpleswitch_dynamic_replica [--url URL | --registry URL | --mdns 1] [--heartbeat-ms 1000]");
     std::cout.setf(std::ios::unitbuf);
 
     zro::NodeOptions options;
     options.heartbeat_interval = std::chrono::milliseconds(args.num("heartbeat-ms"));
+    // Without --url the switch is found by name: in the registry (QtRO's registry example) or on mDNS.
+    if (args.str("registry") != "none") options.registry_url = args.str("registry");
+    options.discovery = args.num("mdns") != 0;
+    if (args.str("url") == "none" && options.registry_url.empty() && !options.discovery) {
+        std::cerr << "error: give --url, --registry or --mdns 1" << std::endl;
+        return 2;
+    }
     zro::Node node(options);
-    node.connect_to(args.str("url"));
+    if (args.str("url") != "none") node.connect_to(args.str("url"));
     auto sw = node.acquire_dynamic("SimpleSwitch");
 
     auto report = [&](const zro::Value& state) {

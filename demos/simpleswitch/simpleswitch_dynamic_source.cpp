@@ -10,8 +10,8 @@
 #include <iostream>
 
 int main(int argc, char** argv) {
-    demo::Args args(argc, argv, {{"url", ""}, {"period-ms", "2000"}, {"heartbeat-ms", "1000"}},
-                    "simpleswitch_dynamic_source --url URL [--period-ms 2000] [--heartbeat-ms 1000]");
+    demo::Args args(argc, argv, {{"url", ""}, {"period-ms", "2000"}, {"heartbeat-ms", "1000"}, {"registry", "none"}, {"mdns", "0"}},
+                    "simpleswitch_dynamic_source --url URL [--period-ms 2000] [--heartbeat-ms 1000] [--registry URL] [--mdns 1]");
     std::cout.setf(std::ios::unitbuf);  // one line at a time, so interleaved demo output stays readable
 
     zro::Schema schema("SimpleSwitch");
@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
 
     zro::NodeOptions options;
     options.heartbeat_interval = std::chrono::milliseconds(args.num("heartbeat-ms"));
+    // QtRO's registry example: the host registers its sources with the registry at this URL.
+    if (args.str("registry") != "none") options.registry_url = args.str("registry");
+    options.discovery = args.num("mdns") != 0;  // publish on mDNS (docs/DISCOVERY.md)
     zro::Host host(args.str("url"), options);
     auto shared = host.enable_remoting(sw, "SimpleSwitch");
     std::cout << "Source Node Started" << std::endl;

@@ -11,13 +11,20 @@
 #include <optional>
 
 int main(int argc, char** argv) {
-    demo::Args args(argc, argv, {{"url", ""}, {"heartbeat-ms", "1000"}}, "simpleswitch_replica --url URL [--heartbeat-ms 1000]");
+    demo::Args args(argc, argv, {{"url", "none"}, {"heartbeat-ms", "1000"}, {"registry", "none"}, {"mdns", "0"}}, "simpleswitch_replica [--url URL | --registry URL | --mdns 1] [--heartbeat-ms 1000]");
     std::cout.setf(std::ios::unitbuf);
 
     zro::NodeOptions options;
     options.heartbeat_interval = std::chrono::milliseconds(args.num("heartbeat-ms"));
+    // Without --url the switch is found by name: in the registry (QtRO's registry example) or on mDNS.
+    if (args.str("registry") != "none") options.registry_url = args.str("registry");
+    options.discovery = args.num("mdns") != 0;
+    if (args.str("url") == "none" && options.registry_url.empty() && !options.discovery) {
+        std::cerr << "error: give --url, --registry or --mdns 1" << std::endl;
+        return 2;
+    }
     zro::Node node(options);
-    node.connect_to(args.str("url"));
+    if (args.str("url") != "none") node.connect_to(args.str("url"));
     // Typed: the replica holds the .rep default (false) until the source answers, and refuses a
     // source whose SimpleSwitch has another shape (state SignatureMismatch).
     auto sw = node.acquire<SimpleSwitchReplica>("SimpleSwitch");

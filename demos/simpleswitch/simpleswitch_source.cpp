@@ -24,12 +24,15 @@ public:
 } // namespace
 
 int main(int argc, char** argv) {
-    demo::Args args(argc, argv, {{"url", ""}, {"period-ms", "2000"}, {"heartbeat-ms", "1000"}},
-                    "simpleswitch_source --url URL [--period-ms 2000] [--heartbeat-ms 1000]");
+    demo::Args args(argc, argv, {{"url", ""}, {"period-ms", "2000"}, {"heartbeat-ms", "1000"}, {"registry", "none"}, {"mdns", "0"}},
+                    "simpleswitch_source --url URL [--period-ms 2000] [--heartbeat-ms 1000] [--registry URL] [--mdns 1]");
     std::cout.setf(std::ios::unitbuf);
 
     zro::NodeOptions options;
     options.heartbeat_interval = std::chrono::milliseconds(args.num("heartbeat-ms"));
+    // QtRO's registry example: the host registers its sources with the registry at this URL.
+    if (args.str("registry") != "none") options.registry_url = args.str("registry");
+    options.discovery = args.num("mdns") != 0;  // publish on mDNS (docs/DISCOVERY.md)
     zro::Host host(args.str("url"), options);
     SimpleSwitch sw;
     auto shared = host.enable_remoting(sw, "SimpleSwitch");
