@@ -35,7 +35,7 @@ enum class Exit : int {
     bad_value = 5,        ///< a value or argument that does not match the schema
     read_only = 6,        ///< a write to a property whose mode does not allow it
     timeout = 7,          ///< the host answered but the object or the reply did not come in time
-    no_discovery = 8,     ///< no --url given and discovery (mDNS, --registry) is not in this build
+    no_discovery = 8,     ///< no --url given, and avahi-daemon (or the --registry) cannot be reached
 };
 
 /// What verbs throw to end with a message on stderr and an exit code.

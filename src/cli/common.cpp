@@ -40,7 +40,8 @@ Exit exit_for(ErrorCode code) noexcept {
 const std::vector<OptionSpec>& common_options() {
     static const std::vector<OptionSpec> specs = {
         {"url", 'u', "URL", "host to ask, e.g. tcp://192.168.1.20:5555 (repeatable; default: $ZRO_URL)", true},
-        {"registry", 0, "URL", "ask a registry instead of mDNS (needs discovery; see docs/CLI.md)"},
+        {"registry", 0, "URL", "find hosts through the zro::Registry at URL instead of mDNS"},
+        {"interface", 0, "IF", "browse mDNS on this interface only (default: every one avahi uses)"},
         {"timeout", 't', "T", "how long to wait: 3, 3s, 500ms, 1.5s, 2m"},
         {"json", 'j', "", "machine-readable JSON output"},
         {"no-color", 0, "", "no colours even on a terminal (NO_COLOR=1 does the same)"},

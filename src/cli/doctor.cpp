@@ -4,6 +4,10 @@
 #include "json.hpp"
 #include "lookup.hpp"
 
+#include <zro/discovery.hpp>
+#include <zro/dynamic_source.hpp>
+#include <zro/host.hpp>
+
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -295,6 +299,45 @@ void check_nss(std::vector<Finding>& out) {
         }
 }
 
+// Publishes a host through avahi-daemon and browses for it, as `zro serve --mdns` and `zro list` would.
+void check_round_trip(std::vector<Finding>& out, const std::string& interface) {
+    const std::string name = "zro-doctor-" + std::to_string(::getpid());
+    try {
+        NodeOptions o;
+        o.discovery = true;
+        o.discovery_interface = interface;
+        Host host("tcp://0.0.0.0:0", o);
+        Schema schema("ZroDoctor");
+        schema.add_property("alive", "bool", true, PropertyMode::read_only);
+        DynamicSource source(schema);
+        auto registration = host.enable_remoting(source, name);
+        host.start();
+        const auto start = Clock::now();
+        DiscoverOptions d;
+        d.interface = interface;
+        d.timeout = std::chrono::seconds(3);
+        bool seen = false;
+        std::string url;
+        for (const auto& obj : discover_objects(d))
+            if (obj.name == name) {
+                seen = true;
+                url = obj.url;
+            }
+        const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+        host.stop();
+        if (seen)
+            out.push_back({"publish and browse round trip", "ok",
+                           "published " + name + " and found it back at " + url + " (browse " + format_duration(took) + ")", ""});
+        else
+            out.push_back({"publish and browse round trip", "fail",
+                           "published " + name + " through avahi-daemon but did not browse it back within 3 s",
+                           "check that the interface avahi uses loops multicast back and that the firewall accepts udp 5353 and the host's tcp port"});
+    } catch (const std::exception& e) {
+        out.push_back({"publish and browse round trip", "fail", std::string("could not publish: ") + e.what(),
+                       "systemctl restart avahi-daemon; zro doctor again"});
+    }
+}
+
 int run(const Args& args) {
     if (!args.positional().empty()) throw CliError(Exit::usage, "doctor takes no arguments");
     std::vector<Finding> findings;
@@ -305,8 +348,13 @@ int run(const Args& args) {
     check_interfaces(findings, avahi_config(conf_path), itf_json);
     check_firewall(findings);
     check_nss(findings);
-    findings.push_back({"publish and browse round trip", "skip", "discovery is not available in this build: zro cannot publish yet",
-                        "use --url URL with every verb"});
+    bool avahi_on_bus = false;
+    for (const auto& f : findings) avahi_on_bus = avahi_on_bus || (f.check == "avahi on D-Bus" && f.status == "ok");
+    if (!avahi_on_bus || args.has("no-round-trip"))
+        findings.push_back({"publish and browse round trip", "skip",
+                            args.has("no-round-trip") ? "--no-round-trip" : "avahi-daemon is not reachable over D-Bus (see above)", ""});
+    else
+        check_round_trip(findings, args.get("interface"));
 
     bool failed = false;
     for (const auto& f : findings) failed = failed || f.status == "fail";
@@ -337,12 +385,14 @@ const VerbRegistration reg{{"doctor", 90, "check what breaks discovery on this m
                             "answers and has org.freedesktop.Avahi; every interface (from getifaddrs) with its flags\n"
                             "and addresses, and whether mDNS would use it and why (up, running, multicast, not loopback,\n"
                             "avahi-daemon.conf allow/deny-interfaces, use-ipv4/6); firewall rules (nft, iptables) that\n"
-                            "drop mDNS; .local name resolution. The publish-and-browse round trip needs discovery,\n"
-                            "which is not in this build (reported as skip). Exits 1 if a check failed.\n\n"
+                            "drop mDNS; .local name resolution; and a round trip: a host bound to 0.0.0.0 published\n"
+                            "through avahi-daemon and browsed back (skipped when avahi is not on the bus, or with\n"
+                            "--no-round-trip). Exits 1 if a check failed.\n\n"
                             "examples:\n"
                             "  zro doctor\n"
                             "  zro doctor --json | jq '.checks[] | select(.status != \"ok\")'",
-                            {{"avahi-socket", 0, "PATH", "avahi-daemon's socket (default /run/avahi-daemon/socket)"}},
+                            {{"avahi-socket", 0, "PATH", "avahi-daemon's socket (default /run/avahi-daemon/socket)"},
+                             {"no-round-trip", 0, "", "do not publish a test host through avahi-daemon"}},
                             run}};
 
 } // namespace

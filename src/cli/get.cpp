@@ -12,8 +12,8 @@ namespace {
 int run(const Args& args) {
     if (args.positional().empty()) throw CliError(Exit::usage, "usage: zro get OBJECT [PROPERTY...] (see -h)");
     const std::string object = args.positional()[0];
-    const auto urls = target_urls(args);
     const auto timeout = args.timeout(std::chrono::seconds(5));
+    const auto urls = target_urls(args, timeout, object);
     Node node;
     auto a = acquire_object(node, urls, object, Clock::now() + timeout, timeout);
     const Schema& s = a.replica->schema();

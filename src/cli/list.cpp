@@ -9,8 +9,8 @@ namespace {
 
 int run(const Args& args) {
     if (!args.positional().empty()) throw CliError(Exit::usage, "list takes no arguments (got '" + args.positional()[0] + "')");
-    const auto urls = target_urls(args);
     const auto timeout = args.timeout(std::chrono::seconds(3));
+    const auto urls = target_urls(args, timeout);
     Node node;
     const auto hosts = ask_hosts(node, urls, Clock::now() + timeout);
     bool all_up = true;

@@ -3,7 +3,10 @@
 
 #include "lookup.hpp"
 
+#include <zro/discovery.hpp>
 #include <zro/dynamic_replica.hpp>
+
+#include <algorithm>
 
 #include <optional>
 #include <thread>
@@ -19,16 +22,33 @@ std::chrono::milliseconds remaining(Clock::time_point deadline) {
 
 std::string url_list(const std::vector<std::string>& urls) { return join_names(urls); }
 
-std::vector<std::string> target_urls(const Args& args) {
-    if (args.has("registry"))
-        throw CliError(Exit::no_discovery,
-                       "--registry " + args.get("registry") +
-                           ": discovery is not available in this build; use --url URL (or set ZRO_URL)");
+std::vector<std::string> target_urls(const Args& args, std::chrono::milliseconds timeout, const std::string& object) {
     auto urls = args.urls();
+    if (!urls.empty() && !args.has("registry")) return urls;
+    DiscoverOptions o;
+    o.mdns = !args.has("registry");  // --registry alone: ask only the registry
+    o.registry_url = args.get("registry");
+    o.interface = args.get("interface");
+    o.timeout = std::min(timeout, std::chrono::milliseconds(2000));
+    const std::string how = o.mdns ? std::string("mDNS") : "the registry at " + o.registry_url;
+    std::vector<DiscoveredObject> found;
+    try {
+        found = discover_objects(o);
+    } catch (const Error& e) {
+        throw CliError(Exit::no_discovery, std::string(e.what()) + (o.mdns ? "; use --url URL or --registry URL (zro doctor tells why)"
+                                                                           : "; use --url URL"));
+    }
+    std::vector<std::string> seen;
+    for (const auto& d : found) {
+        if (std::find(seen.begin(), seen.end(), d.name) == seen.end()) seen.push_back(d.name);
+        if ((object.empty() || d.name == object) && std::find(urls.begin(), urls.end(), d.url) == urls.end()) urls.push_back(d.url);
+    }
+    if (urls.empty() && found.empty())
+        throw CliError(Exit::no_host, "no zro host found through " + how + " within " + format_duration(o.timeout) +
+                                          "; use --url URL if you know where it is");
     if (urls.empty())
-        throw CliError(Exit::no_discovery,
-                       "no --url given, and discovery (mDNS) is not available in this build; use --url URL "
-                       "(e.g. --url tcp://192.168.1.20:5555) or set ZRO_URL");
+        throw CliError(Exit::not_found, "no object '" + object + "' found through " + how + " within " +
+                                            format_duration(o.timeout) + "; seen: " + join_names(seen));
     return urls;
 }
 

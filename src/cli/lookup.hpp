@@ -20,9 +20,12 @@ namespace zro::cli {
 
 using Clock = std::chrono::steady_clock;
 
-/// The URLs a verb should ask: --url / $ZRO_URL. Throws CliError(no_discovery) when there are
-/// none, or when --registry is given, because discovery is not in this build.
-std::vector<std::string> target_urls(const Args& args);
+/// The URLs a verb should ask: every --url (or $ZRO_URL); else the hosts discovery finds within
+/// min(timeout, 2 s): mDNS through avahi-daemon by default, only the registry with --registry URL
+/// (with --url too, both). With `object`, only hosts that share it. Errors: no_discovery
+/// (avahi-daemon or the registry unreachable), no_host (nothing found), not_found (found hosts,
+/// not the object; "seen: ...").
+std::vector<std::string> target_urls(const Args& args, std::chrono::milliseconds timeout, const std::string& object = {});
 
 struct ObjectInfo {
     std::string name, type, signature;

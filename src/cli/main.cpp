@@ -36,7 +36,7 @@ const char* exit_codes_text =
     "  5  bad value: a value or argument that does not match the schema\n"
     "  6  read-only: the property's mode does not allow writes\n"
     "  7  timeout: the object did not become valid or the reply did not come in time\n"
-    "  8  no --url given and discovery is not available in this build\n";
+    "  8  discovery unavailable: no --url, and avahi-daemon (or the --registry) cannot be reached\n";
 
 void print_main_help(std::FILE* out) {
     std::fprintf(out, "zro: browse, watch and drive zro objects (docs/CLI.md)\n\n"
@@ -46,7 +46,7 @@ void print_main_help(std::FILE* out) {
     for (const Verb* v : verbs()) t.row({v->name, v->summary});
     t.print(out, Style{}, "  ");
     std::fprintf(out, "\nhosts: --url URL (repeatable) or the ZRO_URL environment variable (comma-separated).\n"
-                      "discovery (mDNS, --registry): not available in this build.\n\n%s", exit_codes_text);
+                      "without them: hosts found through mDNS (avahi-daemon), or through --registry URL.\n\n%s", exit_codes_text);
 }
 
 void print_verb_help(const Verb& v) {

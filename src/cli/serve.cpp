@@ -183,7 +183,11 @@ int run(const Args& args) {
         replies[method] = std::move(v);
     }
 
-    Host host(urls[0]);
+    NodeOptions options;
+    options.discovery = args.has("mdns");  // publish _zro._tcp through avahi-daemon
+    options.discovery_interface = args.get("interface");
+    options.registry_url = args.get("registry");
+    Host host(urls[0], options);
     InterruptScope on_interrupt([&host] { host.stop(); });
     Server server{host, source, s, std::move(replies), args.has("wait-void"), true, 1, {}};
     for (const auto& m : s.methods())
@@ -232,7 +236,7 @@ int run(const Args& args) {
 
 const VerbRegistration reg{{"serve", 70, "host a mock source from a .rep class, driven by stdin",
                             "usage: zro serve FILE.rep --url URL [--class C] [--name N] [--set PROP=VALUE]...\n"
-                            "                 [--reply METHOD=JSON]... [--wait-void] [--exit-on-eof]\n\n"
+                            "                 [--reply METHOD=JSON]... [--wait-void] [--exit-on-eof] [--mdns] [--registry URL]\n\n"
                             "Hosts a dynamic source of class C (the file's only class by default) under name N (the\n"
                             "class name by default) at URL, with the .rep defaults and the --set values. stdout gets\n"
                             "JSON lines (always JSON): {\"event\":\"serving\",...} once bound, {\"event\":\"call\",\"id\",\n"
@@ -244,7 +248,8 @@ const VerbRegistration reg{{"serve", 70, "host a mock source from a .rep class, 
                             "and the property and signal lines of `zro watch --json` (a live object can be mirrored).\n"
                             "Calls are answered by --reply METHOD=JSON if given, void methods at once (unless\n"
                             "--wait-void), others from stdin (\"answered\":\"stdin\"). When stdin closes, unanswered calls\n"
-                            "fail and serving goes on until Ctrl-C (or ends with --exit-on-eof).\n\n"
+                            "fail and serving goes on until Ctrl-C (or ends with --exit-on-eof). --mdns publishes the host\n"
+                            "through avahi-daemon; --registry URL registers the object with the registry at URL.\n\n"
                             "examples:\n"
                             "  zro serve simpleswitch.rep --url tcp://127.0.0.1:5555\n"
                             "  zro serve thermostat.rep --url tcp://0.0.0.0:5555 --set temperature=21.5 --reply setMode=true\n"
@@ -253,6 +258,7 @@ const VerbRegistration reg{{"serve", 70, "host a mock source from a .rep class, 
                              {"name", 'n', "N", "the name to share it under (default: the class name)"},
                              {"set", 's', "PROP=VALUE", "an initial value (JSON, or text for strings)", true},
                              {"reply", 'r', "METHOD=JSON", "answer every call of METHOD with this result", true},
+                             {"mdns", 0, "", "publish it through avahi-daemon (mDNS) so `zro list` finds it without --url"},
                              {"wait-void", 0, "", "answer void methods from stdin too"},
                              {"exit-on-eof", 0, "", "stop serving when stdin closes"}},
                             run}};

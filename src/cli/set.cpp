@@ -41,7 +41,7 @@ int run(const Args& args) {
     if (!pos.empty() && pos[0] == "-") {
         if (pos.size() > 2) throw CliError(Exit::usage, "usage: zro set - [OBJECT] (see -h)");
         const std::string rename = pos.size() == 2 ? pos[1] : std::string();
-        const auto urls = target_urls(args);
+        const auto urls = target_urls(args, timeout);
         Node node;
         ObjectCache cache(node, urls, timeout);
         for_each_stdin_line(node, [&](const std::string& line, std::size_t n) {
@@ -62,7 +62,7 @@ int run(const Args& args) {
         return 0;
     }
     if (pos.size() != 3) throw CliError(Exit::usage, "usage: zro set OBJECT PROPERTY VALUE, or zro set - (see -h)");
-    const auto urls = target_urls(args);
+    const auto urls = target_urls(args, timeout, pos[0]);
     const auto deadline = Clock::now() + timeout;
     Node node;
     auto a = acquire_object(node, urls, pos[0], deadline, timeout);

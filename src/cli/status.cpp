@@ -21,8 +21,8 @@ double ms(std::chrono::microseconds us) { return static_cast<double>(us.count())
 int run(const Args& args) {
     if (args.positional().size() != 1) throw CliError(Exit::usage, "usage: zro status OBJECT (see -h)");
     const std::string object = args.positional()[0];
-    const auto urls = target_urls(args);
     const auto timeout = args.timeout(std::chrono::seconds(5));
+    const auto urls = target_urls(args, timeout, object);
     const auto sample = args.has("sample") ? parse_duration(args.get("sample"), "--sample") : std::chrono::milliseconds(1000);
     int probes = 5;
     if (args.has("probes")) probes = std::max(1, std::atoi(args.get("probes").c_str()));

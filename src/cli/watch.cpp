@@ -15,9 +15,9 @@ namespace {
 int run(const Args& args) {
     if (args.positional().empty()) throw CliError(Exit::usage, "usage: zro watch OBJECT [MEMBER...] (see -h)");
     const std::string object = args.positional()[0];
-    const auto urls = target_urls(args);
     const bool bounded = args.has("timeout");
     const auto timeout = args.timeout(std::chrono::seconds(5));
+    const auto urls = target_urls(args, timeout, object);
     const auto start = Clock::now();
     long long count_limit = -1;
     if (args.has("count")) {

@@ -1,0 +1,62 @@
+// zro — shared live objects over ZeroMQ.
+// `zro keygen [DIR] [--name N]`: a CURVE key pair for a node (docs/SECURITY.md).
+
+#include "cli.hpp"
+#include "json.hpp"
+
+#include <zro/security.hpp>
+
+#include <unistd.h>
+
+namespace zro::cli {
+namespace {
+
+int run(const Args& args) {
+    if (args.positional().size() > 1) throw CliError(Exit::usage, "usage: zro keygen [DIR] [--name N] (see -h)");
+    const std::string dir = args.positional().empty() ? std::string("keys") : args.positional()[0];
+    std::string name = args.get("name");
+    if (name.empty()) {
+        char host[256] = {};
+        name = ::gethostname(host, sizeof host - 1) == 0 && host[0] ? host : "node";
+    }
+    KeyPair keys;
+    std::filesystem::path secret;
+    try {
+        keys = KeyPair::generate();
+        secret = keys.save(dir, name);
+    } catch (const Error& e) {
+        throw CliError(e.code() == ErrorCode::already_exists ? Exit::failed : Exit::usage, e.what());
+    }
+    const std::string pub = (std::filesystem::path(dir) / (name + ".key")).string();
+    if (args.json()) {
+        print_line(to_json(Value::map_of({{"name", name},
+                                          {"public_key", keys.public_key},
+                                          {"fingerprint", key_fingerprint(keys.public_key)},
+                                          {"public_file", pub},
+                                          {"secret_file", secret.string()}})));
+        return 0;
+    }
+    const Style sty = style_for(args);
+    print_line("public key   " + sty.bold(keys.public_key) + "  (" + key_fingerprint(keys.public_key) + ")");
+    print_line("public file  " + pub + "   share it: hosts list it in allowed_clients/, clients pin it");
+    print_line("secret file  " + secret.string() + "   mode 0600, keep it on this machine only");
+    return 0;
+}
+
+const VerbRegistration reg{{"keygen", 90, "make a CURVE key pair for a node (security)",
+                            "usage: zro keygen [DIR] [--name N] [--json]\n\n"
+                            "Writes a new CurveZMQ key pair: DIR/N.key (the public key, to share) and\n"
+                            "DIR/N.key_secret (both keys, mode 0600; zro refuses to load a secret file that\n"
+                            "group or others can read). DIR defaults to ./keys (created with mode 0700), N to\n"
+                            "this machine's host name. Existing files are never overwritten (exit 1).\n"
+                            "A host loads its pair with NodeOptions::security.key_file and lists the public\n"
+                            "keys of allowed clients in a directory (security.allowed_clients_dir); clients\n"
+                            "pin the host's public key. docs/SECURITY.md has the set-up in five commands.\n\n"
+                            "examples:\n"
+                            "  zro keygen /etc/zro/keys --name hub\n"
+                            "  zro keygen keys --name sensor-1 --json",
+                            {{"name", 'n', "N", "the key's name: files N.key and N.key_secret (default: host name)"}},
+                            run}};
+
+} // namespace
+} // namespace zro::cli

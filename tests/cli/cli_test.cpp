@@ -1,0 +1,546 @@
+// zro — shared live objects over ZeroMQ.
+// CLI integration tests: the built `zro` binary against `zro serve` sources in other processes,
+// over tcp on 127.0.0.1 (port 0: each source picks a free port and prints its URL).
+
+#include "../integration/process.hpp"
+
+#include "cli/json.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace std::chrono_literals;
+using zit::Process;
+using zro::Value;
+
+namespace {
+
+const std::string zro_bin = ZRO_CLI;
+const std::string reps = ZRO_CLI_REPS;
+
+struct Result {
+    int code = -1;
+    std::string out, err;
+    std::vector<std::string> lines() const {
+        std::vector<std::string> l;
+        std::size_t start = 0;
+        while (start < out.size()) {
+            auto nl = out.find('\n', start);
+            if (nl == std::string::npos) nl = out.size();
+            l.push_back(out.substr(start, nl - start));
+            start = nl + 1;
+        }
+        return l;
+    }
+};
+
+std::ostream& operator<<(std::ostream& os, const Result& r) {
+    return os << "exit " << r.code << "\n--- stdout\n" << r.out << "--- stderr\n" << r.err;
+}
+
+/// Runs `zro ARGS...` to completion (killed after `limit`), feeding `input` on stdin.
+Result zro(std::vector<std::string> args, const std::string& input = {}, std::chrono::milliseconds limit = 20s) {
+    args.insert(args.begin(), zro_bin);
+    int in[2], out[2], err[2];
+    if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC)) throw std::runtime_error("pipe");
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(in[0], 0);
+        ::dup2(out[1], 1);
+        ::dup2(err[1], 2);
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    ::close(in[0]);
+    ::close(out[1]);
+    ::close(err[1]);
+    ::signal(SIGPIPE, SIG_IGN);
+    if (!input.empty()) (void)!::write(in[1], input.data(), input.size());
+    ::close(in[1]);
+    Result r;
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    bool out_open = true, err_open = true;
+    while (out_open || err_open) {
+        pollfd fds[2] = {{out[0], static_cast<short>(out_open ? POLLIN : 0), 0}, {err[0], static_cast<short>(err_open ? POLLIN : 0), 0}};
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            ::kill(pid, SIGKILL);
+            ADD_FAILURE() << "zro did not finish within " << limit.count() << " ms";
+            break;
+        }
+        if (::poll(fds, 2, static_cast<int>(left.count())) < 0) continue;
+        char buf[65536];
+        for (int i = 0; i < 2; ++i) {
+            if (!(fds[i].revents & (POLLIN | POLLHUP))) continue;
+            const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
+            if (n <= 0) (i == 0 ? out_open : err_open) = false;
+            else (i == 0 ? r.out : r.err).append(buf, static_cast<std::size_t>(n));
+        }
+    }
+    ::close(out[0]);
+    ::close(err[0]);
+    int st = 0;
+    ::waitpid(pid, &st, 0);
+    r.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    for (const auto* s : {"AddressSanitizer", "LeakSanitizer", "runtime error:"})
+        if (r.err.find(s) != std::string::npos) ADD_FAILURE() << "sanitizer report from zro " << args[1] << ":\n" << r.err;
+    return r;
+}
+
+Value json(const std::string& text) { return zro::cli::parse_json(text); }
+
+bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+
+/// Whether a stderr line of `p` contains `needle` (within 3 s: the reader thread may lag).
+bool stderr_has(const Process& p, const std::string& needle) {
+    for (int i = 0; i < 60; ++i) {
+        for (const auto& l : p.stderr_lines())
+            if (contains(l, needle)) return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return false;
+}
+
+/// `zro serve FILE.rep` on a free port; `url` once it printed its "serving" line.
+struct Served {
+    std::unique_ptr<Process> proc;
+    std::string url;
+
+    explicit Served(const std::string& rep, std::vector<std::string> extra = {}) {
+        std::vector<std::string> argv{zro_bin, "serve", reps + "/" + rep, "--url", "tcp://127.0.0.1:0"};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        proc = std::make_unique<Process>("zro serve " + rep, argv);
+        auto line = proc->wait_for([](const std::string& s) { return contains(s, "\"event\":\"serving\""); }, 10s);
+        if (!line) throw std::runtime_error("zro serve did not start:\n" + proc->tail());
+        url = json(line->text).at("url").as_string();
+    }
+    /// The next stdout line of the server that contains `needle`, parsed.
+    Value next(const std::string& needle, std::chrono::milliseconds timeout = 5s) {
+        auto line = proc->wait_for([&](const std::string& s) { return contains(s, needle); }, timeout);
+        if (!line) throw std::runtime_error("zro serve printed no line with " + needle + ":\n" + proc->tail());
+        return json(line->text);
+    }
+};
+
+class Cli : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() { mock_ = new Served("mock.rep", {"--reply", "add=42"}); }
+    static void TearDownTestSuite() {
+        delete mock_;
+        mock_ = nullptr;
+    }
+    static Served& mock() { return *mock_; }
+    static std::vector<std::string> at(std::vector<std::string> args) {
+        args.push_back("--url");
+        args.push_back(mock_->url);
+        return args;
+    }
+    static Served* mock_;
+};
+Served* Cli::mock_ = nullptr;
+
+// ---- help, usage ------------------------------------------------------------------------------------
+
+TEST(CliUsage, HelpListsEveryVerbAndEachVerbHasExamples) {
+    auto r = zro({"-h"});
+    ASSERT_EQ(r.code, 0) << r;
+    for (const char* verb : {"list", "inspect", "get", "set", "call", "watch", "serve", "status", "doctor"}) {
+        EXPECT_TRUE(contains(r.out, std::string("  ") + verb + " ")) << verb << "\n" << r;
+        auto h = zro({verb, "-h"});
+        EXPECT_EQ(h.code, 0) << h;
+        EXPECT_TRUE(contains(h.out, "examples:")) << verb << "\n" << h;
+        EXPECT_TRUE(contains(h.out, "--url")) << verb;
+        EXPECT_TRUE(contains(h.out, "exit codes:")) << verb;
+    }
+}
+
+TEST(CliUsage, UnknownVerbOrOptionIsExit2) {
+    auto r = zro({"frobnicate"});
+    EXPECT_EQ(r.code, 2) << r;
+    EXPECT_TRUE(contains(r.err, "unknown verb 'frobnicate'")) << r;
+    r = zro({"get", "X", "--bogus"});
+    EXPECT_EQ(r.code, 2) << r;
+    EXPECT_TRUE(contains(r.err, "--bogus")) << r;
+    r = zro({"watch", "X", "--url", "tcp://127.0.0.1:1", "--count", "zero"});
+    EXPECT_EQ(r.code, 2) << r;
+    r = zro({"get", "X", "--url", "tcp://127.0.0.1:1", "--timeout", "soon"});
+    EXPECT_EQ(r.code, 2) << r;
+    EXPECT_TRUE(contains(r.err, "not a duration")) << r;
+}
+
+TEST(CliUsage, DiscoveryUnreachableIsExit8) {
+    // No --url: mDNS through avahi-daemon, which the test machine's root namespace does not run
+    // (exit 8). Where a daemon runs and finds nothing, it is "no host" (exit 3).
+    auto r = zro({"list", "--timeout", "500ms"});
+    EXPECT_TRUE(r.code == 8 || r.code == 3) << r;
+    EXPECT_TRUE(contains(r.err, "--url")) << r;
+    // --registry alone asks only the registry; nothing answers there.
+    r = zro({"get", "Mock", "--registry", "tcp://127.0.0.1:1", "--timeout", "500ms"});
+    EXPECT_EQ(r.code, 8) << r;
+    EXPECT_TRUE(contains(r.err, "registry")) << r;
+}
+
+TEST(CliUsage, NoHostIsExit3) {
+    auto r = zro({"get", "Mock", "--url", "tcp://127.0.0.1:1", "--timeout", "600ms"});
+    EXPECT_EQ(r.code, 3) << r;
+    EXPECT_TRUE(contains(r.err, "no host answered at tcp://127.0.0.1:1 within 600 ms")) << r;
+    r = zro({"list", "--url", "tcp://127.0.0.1:1", "--timeout", "600ms", "--json"});
+    EXPECT_EQ(r.code, 3) << r;
+    EXPECT_EQ(json(r.lines().at(0)).at(0).at("up"), Value(false)) << r;
+}
+
+TEST(CliUsage, ServeRejectsBadInput) {
+    auto r = zro({"serve", reps + "/nope.rep", "--url", "tcp://127.0.0.1:0"});
+    EXPECT_EQ(r.code, 2) << r;
+    r = zro({"serve", reps + "/mock.rep", "--url", "tcp://127.0.0.1:0", "--class", "Other"});
+    EXPECT_EQ(r.code, 4) << r;
+    EXPECT_TRUE(contains(r.err, "classes: Mock")) << r;
+    r = zro({"serve", reps + "/mock.rep", "--url", "tcp://127.0.0.1:0", "--set", "level=high"});
+    EXPECT_EQ(r.code, 5) << r;
+    r = zro({"serve", reps + "/mock.rep", "--url", "tcp://127.0.0.1:0", "--reply", "add"});
+    EXPECT_EQ(r.code, 2) << r;
+}
+
+// ---- list, inspect, get --------------------------------------------------------------------------------
+
+TEST_F(Cli, ListShowsTheObject) {
+    auto r = zro(at({"list"}));
+    ASSERT_EQ(r.code, 0) << r;
+    EXPECT_TRUE(contains(r.out, "Mock")) << r;
+    EXPECT_TRUE(contains(r.out, mock().url)) << r;
+    r = zro(at({"list", "--json"}));
+    ASSERT_EQ(r.code, 0) << r;
+    const Value hosts = json(r.lines().at(0));
+    ASSERT_EQ(hosts.size(), 1u);
+    EXPECT_EQ(hosts.at(0).at("up"), Value(true));
+    EXPECT_EQ(hosts.at(0).at("url"), Value(mock().url));
+    EXPECT_EQ(hosts.at(0).at("objects").at(0).at("name"), Value("Mock"));
+    EXPECT_EQ(hosts.at(0).at("objects").at(0).at("type"), Value("Mock"));
+    EXPECT_EQ(hosts.at(0).at("objects").at(0).at("signature").size(), 16u);
+}
+
+TEST_F(Cli, InspectShowsRepTextValuesAndItsRepServesTheSameSignature) {
+    auto r = zro(at({"inspect", "Mock"}));
+    ASSERT_EQ(r.code, 0) << r;
+    for (const char* s : {"class Mock", "PROP(int level=3 READWRITE);", "PROP(Mode mode=Mode::Eco);",
+                          "SIGNAL(alarm(int code, QString text));", "SLOT(int add(int a, int b));", "Valid", "kitchen"})
+        EXPECT_TRUE(contains(r.out, s)) << s << "\n" << r;
+    r = zro(at({"inspect", "Mock", "--json"}));
+    ASSERT_EQ(r.code, 0) << r;
+    const Value j = json(r.lines().at(0));
+    EXPECT_EQ(j.at("state"), Value("Valid"));
+    EXPECT_EQ(j.at("properties").size(), 7u);
+    EXPECT_EQ(j.at("properties").at(2).at("mode"), Value("READONLY"));
+    EXPECT_EQ(j.at("properties").at(2).at("value"), Value(21.5));
+    EXPECT_EQ(j.at("methods").at(1).at("return"), Value("int32"));
+    const std::string signature = j.at("signature").as_string();
+
+    // The printed .rep, served again, has the same signature.
+    r = zro(at({"inspect", "Mock", "--rep"}));
+    ASSERT_EQ(r.code, 0) << r;
+    const std::string copy = ::testing::TempDir() + "/zro_cli_copy.rep";
+    {
+        FILE* f = std::fopen(copy.c_str(), "w");
+        ASSERT_TRUE(f);
+        std::fputs(r.out.c_str(), f);
+        std::fclose(f);
+    }
+    Process again("zro serve copy", {zro_bin, "serve", copy, "--url", "tcp://127.0.0.1:0"});
+    auto line = again.wait_for([](const std::string& s) { return contains(s, "serving"); }, 10s);
+    ASSERT_TRUE(line) << again.tail();
+    EXPECT_EQ(json(line->text).at("signature"), Value(signature)) << r.out;
+}
+
+TEST_F(Cli, GetPrintsValues) {
+    auto r = zro(at({"get", "Mock", "label"}));
+    ASSERT_EQ(r.code, 0) << r;
+    EXPECT_EQ(r.out, "\"kitchen\"\n");
+    r = zro(at({"get", "Mock"}));
+    ASSERT_EQ(r.code, 0) << r;
+    EXPECT_TRUE(contains(r.out, "temperature")) << r;
+    EXPECT_TRUE(contains(r.out, "Eco (1)")) << r;
+    r = zro(at({"get", "Mock", "level", "temperature", "--json"}));
+    ASSERT_EQ(r.code, 0) << r;
+    ASSERT_EQ(r.lines().size(), 2u) << r;
+    EXPECT_EQ(json(r.lines()[1]).at("property"), Value("temperature"));
+    EXPECT_EQ(json(r.lines()[1]).at("value"), Value(21.5));
+    EXPECT_EQ(json(r.lines()[0]).at("object"), Value("Mock"));
+}
+
+// ---- errors naming what was looked for and seen --------------------------------------------------------
+
+TEST_F(Cli, UnknownObjectPropertyMethodAreExit4) {
+    auto r = zro(at({"get", "Nope", "--timeout", "700ms"}));
+    EXPECT_EQ(r.code, 4) << r;
+    EXPECT_TRUE(contains(r.err, "no object 'Nope' at " + mock().url + " within 700 ms; seen: Mock")) << r;
+    r = zro(at({"get", "Mock", "nope"}));
+    EXPECT_EQ(r.code, 4) << r;
+    EXPECT_TRUE(contains(r.err, "no property 'nope'")) << r;
+    EXPECT_TRUE(contains(r.err, "on, level, temperature")) << r;
+    r = zro(at({"call", "Mock", "nope"}));
+    EXPECT_EQ(r.code, 4) << r;
+    EXPECT_TRUE(contains(r.err, "methods: flip, add, echo")) << r;
+    r = zro(at({"watch", "Mock", "nope", "--timeout", "2s"}));
+    EXPECT_EQ(r.code, 4) << r;
+}
+
+// ---- set ---------------------------------------------------------------------------------------------
+
+TEST_F(Cli, SetFollowsModesAndTypes) {
+    auto r = zro(at({"set", "Mock", "level", "7"}));  // READWRITE
+    ASSERT_EQ(r.code, 0) << r;
+    EXPECT_EQ(zro(at({"get", "Mock", "level"})).out, "7\n");
+    r = zro(at({"set", "Mock", "label", "hall"}));  // READPUSH, bare text taken as a string
+    ASSERT_EQ(r.code, 0) << r;
+    EXPECT_EQ(zro(at({"get", "Mock", "label"})).out, "\"hall\"\n");
+    EXPECT_TRUE(mock().next("\"property\":\"label\"").at("value") == Value("hall"));
+    r = zro(at({"set", "Mock", "mode", "Boost", "--json"}));  // an enum by name
+    ASSERT_EQ(r.code, 0) << r;
+    EXPECT_EQ(json(r.lines().at(0)).at("value"), Value(5));
+    EXPECT_EQ(zro(at({"get", "Mock", "mode"})).out, "5\n");
+    r = zro(at({"set", "Mock", "names", "{\"1\":\"one\",\"2\":\"two\"}"}));  // map<int32,string>
+    ASSERT_EQ(r.code, 0) << r;
+    EXPECT_EQ(zro(at({"get", "Mock", "names"})).out, "{\"1\":\"one\",\"2\":\"two\"}\n");
+
+    r = zro(at({"set", "Mock", "temperature", "30"}));
+    EXPECT_EQ(r.code, 6) << r;
+    EXPECT_TRUE(contains(r.err, "READONLY")) << r;
+    r = zro(at({"set", "Mock", "level", "\"high\""}));
+    EXPECT_EQ(r.code, 5) << r;
+    EXPECT_TRUE(contains(r.err, "expected int32")) << r;
+    r = zro(at({"set", "Mock", "history", "[1,\"x\"]"}));
+    EXPECT_EQ(r.code, 5) << r;
+    r = zro(at({"set", "Mock", "mode", "Turbo"}));
+    EXPECT_EQ(r.code, 5) << r;
+}
+
+// ---- call --------------------------------------------------------------------------------------------
+
+TEST_F(Cli, CallChecksArgumentsAndPrintsReplies) {
+    auto r = zro(at({"call", "Mock", "add", "2", "3"}));  // answered by --reply add=42
+    ASSERT_EQ(r.code, 0) << r;
+    EXPECT_EQ(r.out, "42\n");
+    const Value call = mock().next("\"method\":\"add\"");
+    EXPECT_EQ(call.at("args"), (Value{2, 3}));
+    EXPECT_EQ(call.at("answered"), Value("--reply"));
+    r = zro(at({"call", "Mock", "flip", "true", "--json"}));  // void: answered at once
+    ASSERT_EQ(r.code, 0) << r;
+    EXPECT_EQ(json(r.lines().at(0)).at("result"), Value());
+    EXPECT_EQ(mock().next("\"method\":\"flip\"").at("answered"), Value("void"));
+
+    r = zro(at({"call", "Mock", "add", "2", "x"}));
+    EXPECT_EQ(r.code, 5) << r;
+    EXPECT_TRUE(contains(r.err, "argument 2 (b) of add: expected int32")) << r;
+    r = zro(at({"call", "Mock", "add", "2"}));
+    EXPECT_EQ(r.code, 5) << r;
+    EXPECT_TRUE(contains(r.err, "takes 2 arguments, add(int a, int b); got 1")) << r;
+}
+
+TEST_F(Cli, CallAnsweredFromServeStdin) {
+    Process caller("zro call echo", {zro_bin, "call", "Mock", "echo", "ping", "--url", mock().url, "--json"});
+    const Value c = mock().next("\"method\":\"echo\"");
+    EXPECT_EQ(c.at("answered"), Value("stdin"));
+    EXPECT_EQ(c.at("args"), (Value{"ping"}));
+    ASSERT_TRUE(mock().proc->send("{\"reply\":" + zro::cli::to_json(c.at("id")) + ",\"result\":\"pong\"}"));
+    auto line = caller.wait_for([](const std::string& s) { return contains(s, "result"); }, 5s);
+    ASSERT_TRUE(line) << caller.tail();
+    EXPECT_EQ(json(line->text).at("result"), Value("pong"));
+    auto st = caller.wait_exit(5s);
+    ASSERT_TRUE(st);
+    EXPECT_EQ(WEXITSTATUS(*st), 0);
+
+    // An error answer fails the call (exit 1) with the text given.
+    Process failing("zro call echo (error)", {zro_bin, "call", "Mock", "echo", "x", "--url", mock().url});
+    const Value c2 = mock().next("\"method\":\"echo\"");
+    ASSERT_TRUE(mock().proc->send("{\"reply\":" + zro::cli::to_json(c2.at("id")) + ",\"error\":\"no echo today\"}"));
+    st = failing.wait_exit(5s);
+    ASSERT_TRUE(st);
+    EXPECT_EQ(WEXITSTATUS(*st), 1);
+    EXPECT_TRUE(stderr_has(failing, "no echo today")) << failing.tail();
+}
+
+TEST_F(Cli, CallWithoutAnswerTimesOutExit7) {
+    auto r = zro(at({"call", "Mock", "echo", "unanswered", "--timeout", "800ms"}));
+    EXPECT_EQ(r.code, 7) << r;
+    EXPECT_TRUE(contains(r.err, "no reply from Mock.echo within 800 ms")) << r;
+    mock().next("\"args\":[\"unanswered\"]");
+}
+
+// ---- serve stdin, watch ------------------------------------------------------------------------------
+
+TEST_F(Cli, WatchSeesStdinSetsAndSignals) {
+    Process w("zro watch", {zro_bin, "watch", "Mock", "on", "alarm", "--url", mock().url, "--json", "--count", "2",
+                            "--changes-only", "--timeout", "15s"});
+    // Give the watcher time to attach; its first line comes only with the first change, so
+    // change until it shows up.
+    std::optional<zit::Line> first;
+    for (int i = 0; i < 50 && !first; ++i) {
+        mock().proc->send(std::string("{\"set\":\"on\",\"value\":") + (i % 2 ? "false" : "true") + "}");
+        first = w.wait_for([](const std::string& s) { return contains(s, "\"event\":\"changed\""); }, 200ms);
+    }
+    ASSERT_TRUE(first) << w.tail();
+    EXPECT_EQ(json(first->text).at("property"), Value("on"));
+    mock().proc->send("{\"emit\":\"alarm\",\"args\":[3,\"hot\"]}");
+    auto sig = w.wait_for([](const std::string& s) { return contains(s, "\"event\":\"signal\""); }, 5s);
+    ASSERT_TRUE(sig) << w.tail();
+    const Value j = json(sig->text);
+    EXPECT_EQ(j.at("signal"), Value("alarm"));
+    EXPECT_EQ(j.at("args"), (Value{3, "hot"}));
+    EXPECT_EQ(j.at("object"), Value("Mock"));
+    EXPECT_TRUE(contains(j.at("time").as_string(), "T"));
+    auto st = w.wait_exit(5s);  // --count 2 reached
+    ASSERT_TRUE(st) << w.tail();
+    EXPECT_EQ(WEXITSTATUS(*st), 0);
+
+    // A bad stdin line is reported and serving goes on.
+    mock().proc->send("{\"emit\":\"alarm\",\"args\":[\"x\"]}");
+    mock().proc->send("{\"set\":\"level\",\"value\":11}");
+    for (int i = 0; i < 50 && zro(at({"get", "Mock", "level"})).out != "11\n"; ++i) std::this_thread::sleep_for(50ms);
+    EXPECT_EQ(zro(at({"get", "Mock", "level"})).out, "11\n");
+    EXPECT_TRUE(stderr_has(*mock().proc, "stdin line")) << mock().proc->tail();
+    EXPECT_TRUE(stderr_has(*mock().proc, "signal 'alarm' takes 2 arguments; got 1")) << mock().proc->tail();
+}
+
+TEST_F(Cli, WatchHumanOutputAndTimeouts) {
+    // Current values first, then nothing: --timeout ends it with 0 (no --count).
+    auto r = zro(at({"watch", "Mock", "label", "--timeout", "700ms"}));
+    EXPECT_EQ(r.code, 0) << r;
+    EXPECT_TRUE(contains(r.out, "Mock.label = ")) << r;
+    // --count not reached before --timeout: exit 7.
+    r = zro(at({"watch", "Mock", "--count", "1", "--timeout", "700ms", "--changes-only"}));
+    EXPECT_EQ(r.code, 7) << r;
+    EXPECT_TRUE(contains(r.err, "saw 0 of 1 events from Mock within 700 ms")) << r;
+}
+
+TEST_F(Cli, WatchJsonPipedIntoSetMirrorsAnotherObject) {
+    Served mirror("mock.rep", {"--name", "Mirror"});
+    const std::string pipeline = "'" + zro_bin + "' watch Mock level history --json --count 2 --changes-only --timeout 15s --url " +
+                                 mock().url + " | '" + zro_bin + "' set - Mirror --url " + mirror.url + " --json";
+    Process sh("watch | set", {"/bin/sh", "-c", pipeline});
+    std::this_thread::sleep_for(300ms);  // let the watcher attach
+    std::optional<zit::Line> got;
+    for (int i = 0; i < 30 && !got; ++i) {
+        mock().proc->send("{\"set\":\"level\",\"value\":" + std::to_string(100 + i) + "}");
+        got = sh.wait_for([](const std::string& s) { return contains(s, "\"property\":\"level\""); }, 300ms);
+    }
+    ASSERT_TRUE(got) << sh.tail();
+    const Value level = json(got->text).at("value");
+    EXPECT_EQ(json(got->text).at("object"), Value("Mirror"));
+    mock().proc->send("{\"set\":\"history\",\"value\":[4,5,6]}");
+    auto st = sh.wait_exit(10s);
+    ASSERT_TRUE(st) << sh.tail();
+    EXPECT_EQ(WEXITSTATUS(*st), 0) << sh.tail();
+    EXPECT_EQ(zro({"get", "Mirror", "level", "--url", mirror.url}).out, zro::cli::to_json(level) + "\n");
+    EXPECT_EQ(zro({"get", "Mirror", "history", "--url", mirror.url}).out, "[4,5,6]\n");
+}
+
+// ---- status, doctor, serve lifecycle --------------------------------------------------------------------
+
+TEST_F(Cli, StatusReportsStateAndCounters) {
+    auto r = zro(at({"status", "Mock", "--sample", "200ms", "--json"}));
+    ASSERT_EQ(r.code, 0) << r;
+    const Value j = json(r.lines().at(0));
+    EXPECT_EQ(j.at("state"), Value("Valid"));
+    EXPECT_EQ(j.at("stats").at("snapshots"), Value(1));
+    EXPECT_EQ(j.at("stats").at("signals_lost"), Value(0));
+    EXPECT_EQ(j.at("request_round_trip").at("probes"), Value(5));
+    EXPECT_EQ(j.at("url"), Value(mock().url));
+    r = zro(at({"status", "Mock", "--sample", "0"}));
+    ASSERT_EQ(r.code, 0) << r;
+    EXPECT_TRUE(contains(r.out, "request round trip")) << r;
+    EXPECT_TRUE(contains(r.out, "repaired by replay")) << r;
+}
+
+TEST(CliDoctor, ReportsEachCheckWithAFix) {
+    auto r = zro({"doctor", "--json", "--avahi-socket", "/nonexistent/avahi.socket"});
+    EXPECT_EQ(r.code, 1) << r;  // that socket check fails
+    const Value j = json(r.lines().at(0));
+    EXPECT_EQ(j.at("ok"), Value(false));
+    bool avahi = false, lo = false;
+    for (const auto& c : j.at("checks").as_list())
+        if (c.at("check") == Value("avahi-daemon socket")) {
+            avahi = true;
+            EXPECT_EQ(c.at("status"), Value("fail"));
+            EXPECT_TRUE(contains(c.at("fix").as_string(), "avahi-daemon"));
+        }
+    for (const auto& i : j.at("interfaces").as_list())
+        if (i.at("name") == Value("lo")) {
+            lo = true;
+            EXPECT_EQ(i.at("used"), Value(false));
+            EXPECT_TRUE(contains(i.at("why").as_string(), "loopback"));
+        }
+    EXPECT_TRUE(avahi) << r;
+    EXPECT_TRUE(lo) << r;
+    r = zro({"doctor", "--avahi-socket", "/nonexistent/avahi.socket"});
+    EXPECT_EQ(r.code, 1) << r;
+    EXPECT_TRUE(contains(r.out, "fix: ")) << r;
+}
+
+TEST(CliRegistry, ServeRegistersAndVerbsFindObjectsThroughTheRegistry) {
+#ifndef ZRO_DISC_PEER
+    GTEST_SKIP() << "zro_disc_peer (tests/lab) is not built";
+#else
+    Process registry("registry", {ZRO_DISC_PEER, "registry", "--url", "tcp://127.0.0.1:*"});
+    auto ready = registry.wait_for_prefix("READY ", 10s);
+    ASSERT_TRUE(ready) << registry.tail();
+    const std::string reg_url = ready->text.substr(6);
+    Served s("mock.rep", {"--registry", reg_url, "--name", "Registered"});
+    Result r;
+    for (int i = 0; i < 50; ++i) {
+        r = zro({"list", "--registry", reg_url, "--json", "--timeout", "2s"});
+        if (r.code == 0 && contains(r.out, "\"Registered\"")) break;
+        std::this_thread::sleep_for(100ms);
+    }
+    ASSERT_EQ(r.code, 0) << r;
+    const Value hosts = json(r.lines().at(0));
+    ASSERT_EQ(hosts.size(), 1u) << r;  // the registry itself is not a host of objects here
+    EXPECT_EQ(hosts.at(0).at("url"), Value(s.url));
+    r = zro({"get", "Registered", "level", "--registry", reg_url});
+    ASSERT_EQ(r.code, 0) << r;
+    EXPECT_EQ(r.out, "3\n");
+    r = zro({"get", "Unregistered", "--registry", reg_url, "--timeout", "1s"});
+    EXPECT_EQ(r.code, 4) << r;
+    EXPECT_TRUE(contains(r.err, "seen: Registered")) << r;
+#endif
+}
+
+TEST(CliServe, InitialValuesAndStopOnSigterm) {
+    Served s("mock.rep", {"--set", "level=9", "--set", "label=attic", "--name", "Attic"});
+    auto r = zro({"get", "Attic", "level", "label", "--url", s.url, "--json"});
+    ASSERT_EQ(r.code, 0) << r;
+    EXPECT_EQ(json(r.lines().at(0)).at("value"), Value(9));
+    EXPECT_EQ(json(r.lines().at(1)).at("value"), Value("attic"));
+    s.proc->signal(SIGTERM);
+    auto st = s.proc->wait_exit(5s);
+    ASSERT_TRUE(st);
+    EXPECT_TRUE(WIFEXITED(*st));
+    EXPECT_EQ(WEXITSTATUS(*st), 0);
+}
+
+TEST(CliServe, ExitOnEofFailsPendingCalls) {
+    Served s("mock.rep", {"--exit-on-eof"});
+    Process caller("zro call", {zro_bin, "call", "Mock", "echo", "hi", "--url", s.url});
+    s.next("\"method\":\"echo\"");
+    s.proc->close_stdin();
+    auto st = caller.wait_exit(5s);
+    ASSERT_TRUE(st);
+    EXPECT_EQ(WEXITSTATUS(*st), 1) << caller.tail();
+    auto sst = s.proc->wait_exit(5s);
+    ASSERT_TRUE(sst);
+    EXPECT_EQ(WEXITSTATUS(*sst), 0);
+}
+
+} // namespace
