@@ -34,6 +34,8 @@ enum class ErrorCode : std::uint16_t {
     too_large = 13,          ///< a message over the configured size limit
     cancelled = 14,          ///< the node shut down before the call completed
     not_connected = 15,      ///< no connection can carry the request
+    unauthorized = 16,       ///< the host refused this node in the security handshake (key not allowed, or plain vs CURVE)
+    host_unverified = 17,    ///< this node could not verify the host's key (differs from the pinned one, none known, host plain)
     // --- local usage errors (thrown as zro::Error) ---
     would_deadlock = 100,    ///< a blocking helper called from inside a zro callback
     bind_failed = 101,       ///< a host could not bind its URL (address in use, permission)

@@ -50,6 +50,15 @@ public:
     [[nodiscard]] Registration enable_remoting(Source& source, std::string_view name);
     /// Withdraws the source shared under `name`; replicas turn suspect. No-op if none.
     void disable_remoting(std::string_view name);
+
+    /// The host's CURVE public key (Z85), for clients to pin or for a discovery record; empty
+    /// for a plain host (no `NodeOptions::security` key pair).
+    const std::string& public_key() const noexcept;
+    /// Re-reads `security.allowed_clients_dir` now (it is also re-read by itself when it changes,
+    /// every `security.allow_list_check_interval`). Returns the number of allowed keys. Only new
+    /// handshakes are checked: a removed key's live sessions go on until they reconnect.
+    /// Throws `Error(invalid_state)` on a plain host.
+    std::size_t reload_allow_list();
 };
 
 } // namespace zro

@@ -15,6 +15,7 @@
 /// the only members that are safe from any thread.
 
 #include <zro/dynamic_replica.hpp>
+#include <zro/security.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -52,6 +53,9 @@ struct NodeOptions {
     /// URL of a host sharing a `zro::Registry` (docs/DISCOVERY.md). A host registers its sources
     /// there; a node looks up the objects it acquires there. Empty: no registry.
     std::string registry_url;
+    /// CurveZMQ keys, allow-list and host-key pinning; off (plain) unless a key pair is set.
+    /// See zro/security.hpp and docs/SECURITY.md.
+    SecurityOptions security;
 };
 
 namespace detail {
@@ -103,6 +107,13 @@ public:
     /// is a map: `{"url": URL, "node_id": ID, "objects": [{"name", "type", "signature"}, ...]}`.
     /// Fails with `timeout` if the host does not answer in time.
     PendingReply<Value> list_objects(std::string_view url, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+    /// Offers a host key for `url` from an unauthenticated source (an mDNS TXT record, a
+    /// prompt). Used only with `security.trust_on_first_use` and only while nothing is pinned
+    /// for `url`; the first successful CURVE handshake records it in the known-hosts file. A
+    /// hint that differs from a pinned key is ignored (and logged). Throws `Error(bad_arguments)`
+    /// for a malformed key.
+    void hint_server_key(std::string_view url, std::string_view z85_key);
 
     /// Runs the loop on this thread until `stop()`.
     void run();

@@ -50,6 +50,8 @@ struct ReplicaNotice {
         resynchronized,     ///< repaired (or restarted) by a fresh snapshot
         signals_lost,       ///< `count` signals could not be replayed and were lost
         source_restarted,   ///< the source has a new incarnation (epoch)
+        unauthorized,       ///< a host refused this node in the security handshake (`message` says why)
+        host_unverified,    ///< this node could not verify a host's key (`message` says which and why)
     };
     Kind kind;
     std::uint64_t first_seq = 0;

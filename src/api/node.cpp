@@ -7,6 +7,7 @@
 #include "engine/node_core.hpp"
 #include "engine/link.hpp"
 #include "engine/replica_core.hpp"
+#include "engine/security.hpp"
 #include "wire/protocol.hpp"
 #include "wire/url.hpp"
 
@@ -82,6 +83,12 @@ PendingReply<Value> Node::list_objects(std::string_view url, std::chrono::millis
     return *reply;
 }
 
+void Node::hint_server_key(std::string_view url, std::string_view z85_key) {
+    const std::string canonical = detail::wire::parse_url(url).str();
+    const std::string key(z85_key);
+    core_->exec([&] { core_->trust->hint(canonical, key); });
+}
+
 void Node::run() { core_->loop->run(); }
 
 void Node::run_for(std::chrono::milliseconds duration) {
@@ -122,6 +129,18 @@ Host::Host(std::string_view url, NodeOptions options) : Node(std::move(options))
 }
 
 const std::string& Host::url() const noexcept { return core_->host->url(); }
+
+const std::string& Host::public_key() const noexcept { return core_->options_.security.keys.public_key; }
+
+std::size_t Host::reload_allow_list() {
+    std::size_t n = 0;
+    core_->exec([&] {
+        if (!core_->host || !core_->host->security())
+            throw Error(ErrorCode::invalid_state, "reload_allow_list: this host has no security (no key pair)");
+        n = core_->host->security()->reload();
+    });
+    return n;
+}
 
 Registration Host::enable_remoting(Source& source, std::string_view name) {
     core_->exec([&] { core_->host->enable(source, name); });

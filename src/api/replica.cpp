@@ -25,6 +25,8 @@ std::string_view to_string(ReplicaNotice::Kind k) noexcept {
     case ReplicaNotice::Kind::resynchronized: return "resynchronized";
     case ReplicaNotice::Kind::signals_lost: return "signals_lost";
     case ReplicaNotice::Kind::source_restarted: return "source_restarted";
+    case ReplicaNotice::Kind::unauthorized: return "unauthorized";
+    case ReplicaNotice::Kind::host_unverified: return "host_unverified";
     }
     return "?";
 }

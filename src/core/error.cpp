@@ -21,6 +21,8 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::too_large: return "too_large";
     case ErrorCode::cancelled: return "cancelled";
     case ErrorCode::not_connected: return "not_connected";
+    case ErrorCode::unauthorized: return "unauthorized";
+    case ErrorCode::host_unverified: return "host_unverified";
     case ErrorCode::would_deadlock: return "would_deadlock";
     case ErrorCode::bind_failed: return "bind_failed";
     case ErrorCode::bad_url: return "bad_url";

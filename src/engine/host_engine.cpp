@@ -3,6 +3,7 @@
 
 #include "core/log.hpp"
 #include "engine/node_core.hpp"
+#include "engine/security.hpp"
 #include "engine/socket_options.hpp"
 #include "wire/protocol.hpp"
 
@@ -51,6 +52,14 @@ HostEngine::HostEngine(std::shared_ptr<Loop> loop, zmq::context_t& ctx, std::str
     const Url parsed = parse_url(url);
     configure_router(router_, options_);
     configure_xpub(xpub_, options_);
+    if (options_.security.enabled()) {
+        // CURVE server on both sockets; the ZAP handler is bound before them (fails closed).
+        security_ = std::make_unique<HostSecurity>(options_.security, node_id_, parsed.str());
+        security_->configure(router_);
+        security_->configure(xpub_);
+    } else if (parsed.scheme == "tcp") {
+        log(LogLevel::info, "host ", parsed.str(), ": security off (no key pair): plain traffic, any client may connect");
+    }
     try {
         router_.bind(parsed.str());
     } catch (const zmq::error_t& e) {
@@ -69,15 +78,19 @@ HostEngine::HostEngine(std::shared_ptr<Loop> loop, zmq::context_t& ctx, std::str
         const std::string bound = router_.get(zmq::sockopt::last_endpoint);
         public_url_ = "tcp://" + parsed.address + bound.substr(bound.rfind(':'));
     }
+    if (security_) security_->set_label(public_url_);
     loop_->add_socket(router_, [this] { on_router_readable(); });
     loop_->add_socket(xpub_, [this] { on_xpub_readable(); });
     heartbeat_timer_ = loop_->add_timer(options_.heartbeat_interval, [this] { heartbeat_all(); }, true);
+    if (security_ && options_.security.allow_list_check_interval.count() > 0 && !options_.security.allowed_clients_dir.empty())
+        allow_list_timer_ = loop_->add_timer(options_.security.allow_list_check_interval, [this] { security_->reload_if_changed(); }, true);
     log(LogLevel::info, "host ", node_id_, " serving at ", public_url_, " (updates at ", pub_endpoint_, ")");
 }
 
 HostEngine::~HostEngine() {
     disable_all();
     loop_->cancel_timer(heartbeat_timer_);
+    if (allow_list_timer_) loop_->cancel_timer(allow_list_timer_);
     loop_->remove_socket(router_);
     loop_->remove_socket(xpub_);
 }

@@ -28,6 +28,7 @@
 namespace zro::detail {
 
 class HostEngine;
+class HostSecurity;
 
 /// Counters a host keeps about the traffic it refused or could not deliver.
 struct HostStats {
@@ -97,6 +98,8 @@ public:
 
     const std::string& url() const noexcept { return public_url_; }
     const HostStats& stats() const noexcept { return stats_; }
+    /// CURVE state (keys, allow-list); nullptr for a plain host.
+    HostSecurity* security() const noexcept { return security_.get(); }
     /// {name, class name, signature} of every shared object, sorted by name (discovery, registry).
     std::vector<std::array<std::string, 3>> object_list() const {
         std::vector<std::array<std::string, 3>> out;
@@ -144,6 +147,8 @@ private:
     zmq::socket_t router_;
     zmq::socket_t xpub_;
     std::string public_url_;
+    std::unique_ptr<HostSecurity> security_;  // CURVE (engine/security.hpp); nullptr: plain
+    Loop::TimerId allow_list_timer_ = 0;
     std::string pub_endpoint_;
     std::unordered_map<std::string, std::unique_ptr<HostedObject>> objects_;
     std::unordered_map<std::string, std::unique_ptr<SourceLink>> links_;

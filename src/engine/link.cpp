@@ -3,6 +3,7 @@
 
 #include "engine/node_core.hpp"
 #include "engine/replica_core.hpp"
+#include "engine/security.hpp"
 #include "engine/socket_options.hpp"
 #include "wire/protocol.hpp"
 
@@ -18,7 +19,8 @@ Link::Link(NodeCore& node, std::string_view url)
     if (url_.scheme == "tcp" && url_.port == "*") throw Error(ErrorCode::bad_url, "cannot connect to a wildcard port: " + url_str_);
     configure_dealer(dealer_, node_.options_);
     configure_sub(sub_, node_.options_);
-    dealer_.connect(url_str_);
+    security_ = std::make_unique<LinkSecurity>(node_, *this, url_, dealer_, sub_);  // CURVE keys, monitors
+    if (security_->may_connect()) dealer_.connect(url_str_);
     node_.loop->add_socket(dealer_, [this] { on_dealer_readable(); });
     node_.loop->add_socket(sub_, [this] { on_sub_readable(); });
     send_hello();
@@ -32,6 +34,7 @@ void Link::close() {
     if (hello_timer_ != 0) node_.loop->cancel_timer(hello_timer_);
     hello_timer_ = 0;
     fail_calls(nullptr, ErrorCode::cancelled, "the node is shutting down");
+    security_->close();
     node_.loop->remove_socket(dealer_);
     node_.loop->remove_socket(sub_);
     dealer_.close();
@@ -114,6 +117,10 @@ PendingReply<Value> Link::request(std::uint64_t id, const Writer& request, std::
     auto state = std::make_shared<ReplyState>();
     state->loop = node_.loop;
     PendingReply<Value> reply(state);
+    if (auto refused = security_->refused(); refused && !welcomed_) {  // the last handshake was refused
+        state->finish({}, std::move(*refused));
+        return reply;
+    }
     if (welcomed_ && !send(request)) {
         state->finish({}, CallError{ErrorCode::not_connected, "no live connection to " + url_str_});
         return reply;

@@ -22,6 +22,7 @@
 
 namespace zro::detail {
 
+class LinkSecurity;
 class NodeCore;
 class ReplicaCore;
 
@@ -99,6 +100,7 @@ private:
     std::unordered_map<std::uint64_t, PendingCall> calls_;
     std::vector<std::pair<std::uint64_t, std::string>> queued_;  ///< requests waiting for WELCOME
     RateLimiter log_limit_;
+    std::unique_ptr<LinkSecurity> security_;  ///< CURVE client set-up and handshake monitors
     bool closed_ = false;
 };
 

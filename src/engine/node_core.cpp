@@ -6,6 +6,7 @@
 #include "engine/host_engine.hpp"
 #include "engine/link.hpp"
 #include "engine/replica_core.hpp"
+#include "engine/security.hpp"
 
 #include <zro/error.hpp>
 
@@ -46,6 +47,8 @@ NodeCore::NodeCore(NodeOptions options)
         throw Error(ErrorCode::invalid_state, "heartbeat_interval must be at least 10 ms");
     if (options_.max_message_size < 4096) throw Error(ErrorCode::invalid_state, "max_message_size must be at least 4096");
     if (options_.name.empty()) options_.name = node_id;
+    resolve_keys(options_.security);  // loads key_file; throws on a bad or too-open key file
+    trust = std::make_shared<ClientTrust>(options_.security);
     // Four ticks per heartbeat: suspicion is noticed within a quarter interval of the deadline.
     tick_timer_ = loop->add_timer(std::max(options_.heartbeat_interval / 4, std::chrono::milliseconds(5)), [this] { tick(); }, true);
 }

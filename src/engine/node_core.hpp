@@ -21,6 +21,7 @@
 namespace zro::detail {
 
 class DiscoveryAgent;
+class ClientTrust;
 class HostEngine;
 class Link;
 class ReplicaCore;
@@ -62,6 +63,7 @@ public:
     NodeOptions options_;
     std::string node_id;
     std::shared_ptr<HostEngine> host;  ///< set by zro::Host
+    std::shared_ptr<ClientTrust> trust;  ///< host keys this node knows (engine/security.hpp)
     std::shared_ptr<DiscoveryAgent> discovery;  ///< mDNS / registry (discovery/), when enabled
     std::thread thread;                ///< the loop thread made by start()
 
