@@ -5,7 +5,7 @@
 #   tests/lab/lab_discovery.sh PEER CASE
 #   tests/lab/lab_discovery.sh PEER measure [RUNS]    time to Valid via mDNS and via the registry
 #
-# CASE: mdns | avahi_tools | kill_restart | failover | avahi_restart | interface
+# CASE: mdns | avahi_tools | kill_restart | failover | avahi_restart | many_objects | interface
 # Needs root and network namespaces; otherwise prints why and exits 77 (ctest: skipped).
 set -uo pipefail
 
@@ -151,6 +151,17 @@ avahi_restart)
   sleep 1
   grep -q '^STATE Suspect' "$work/rep.log" && fail "the replica went Suspect during the daemon restarts"
   wait_for "$work/rep.log" '^VALUE' 2 "$(( $(lines "$work/rep.log") - 1 ))" || fail "values stopped"
+  ;;
+many_objects)
+  # Object names that do not fit in ~400 bytes of TXT: the record carries a count (objs#) and
+  # the node fetches the list over ROUTER (LIST/OBJECTS) before connecting.
+  names=$(printf 'AFairlyLongObjectName_%02d,' $(seq 1 30)); names=${names%,}
+  run_on h1 src source "$names" --mdns --url tcp://0.0.0.0:5555
+  run_on h2 rep replica AFairlyLongObjectName_17 --mdns
+  wait_for "$work/rep.log" '^STATE Valid' 10 || fail "replica not Valid when the TXT holds only a count"
+  "$netlab" --lab "$lab" exec h3 timeout 10 avahi-browse -rtp _zro._tcp >"$work/browse.log" 2>&1
+  grep -q '"objs#=30"' "$work/browse.log" || fail "TXT does not carry objs#=30"
+  grep -q '"objs=' "$work/browse.log" && fail "TXT lists the names although they do not fit"
   ;;
 interface)
   # discovery_interface names the interface; an unknown one is a clear error.
