@@ -57,6 +57,7 @@ args=(-rss_limit_mb=512 -artifact_prefix="$work/" -print_final_stats=1)
 case $target in
   rep_parser)   args+=(-max_len=4096 -dict=tests/fuzz/fuzz_rep_parser.dict) ;;
   host_request) args+=(-max_len=8192 -timeout=30) ;;
+  value_convert) args+=(-max_len=4096) ;;
   *)            args+=(-max_len=65536) ;;
 esac
 

@@ -147,6 +147,7 @@ struct Verdict {
     std::uint64_t counters = 0, ticks = 0, ticks_missing = 0, lost_reported = 0, suspects = 0, gaps = 0, resyncs = 0;
     std::int64_t last_counter = -1;
     std::string last_text;
+    std::string missing_detail;
 };
 
 /// Checks C2 and C3 on replica `r`'s recorded history against the source incarnations `incs`.
@@ -218,10 +219,28 @@ Verdict check_history(const Child& r, const std::vector<Incarnation>& incs, bool
         std::int64_t delivered = 0;
         for (auto n : ticks[i])
             if (n > begin && n <= end) ++delivered;
-        v.ticks_missing += static_cast<std::uint64_t>(std::max<std::int64_t>(0, expected - delivered));
+        const auto missing = static_cast<std::uint64_t>(std::max<std::int64_t>(0, expected - delivered));
+        v.ticks_missing += missing;
+        if (missing > 0) {
+            std::string runs;  // the missing ticks as ranges, for the failure message
+            std::int64_t run_start = -1, prev = -1;
+            int shown = 0;
+            for (std::int64_t n = (begin / kTickEvery + 1) * kTickEvery; n <= end && shown < 8; n += kTickEvery) {
+                if (ticks[i].count(n)) continue;
+                if (run_start >= 0 && n == prev + kTickEvery) {
+                    prev = n;
+                    continue;
+                }
+                if (run_start >= 0) runs += " " + std::to_string(run_start) + ".." + std::to_string(prev), ++shown;
+                run_start = prev = n;
+            }
+            if (run_start >= 0) runs += " " + std::to_string(run_start) + ".." + std::to_string(prev);
+            v.missing_detail += " incarnation " + std::to_string(i) + " (init " + std::to_string(incs[i].init) + ", checked to " + std::to_string(end) +
+                                "): " + std::to_string(missing) + " missing:" + runs + ";";
+        }
     }
     v.lost_reported = lost_notices;
-    EXPECT_EQ(v.ticks_missing, v.lost_reported) << r.name() << ": ticks missing vs reported lost (C3)";
+    EXPECT_EQ(v.ticks_missing, v.lost_reported) << r.name() << ": ticks missing vs reported lost (C3):" << v.missing_detail;
     return v;
 }
 
@@ -599,4 +618,404 @@ TEST(Fault, OversizedMessages) {
     expect_clean(*good);
     expect_clean(*over);
     expect_clean(*src.proc);
+}
+
+// R14 (loopback part): the chaos loop for ZRO_SOAK_SECONDS (default 600). Disabled in the
+// normal run; scripts/soak.sh runs it (--gtest_also_run_disabled_tests). While the source
+// publishes continuously (up to 1000 changes/s; one replica's callbacks take 1 ms each): SIGKILL +
+// restart every 30 s, SIGSTOP 1 s every 45 s, a garbage flood
+// of 3 s every 20 s, one replica SIGSTOPped 1 s every 15 s. At the end C1-C3 hold for every
+// replica over all incarnations, and the long-lived replicas' RSS and descriptor counts (sampled
+// every 5 s) do not grow: the last third's peak RSS is within 20 % + 4 MiB of the first third's,
+// and its peak descriptor count within 2 of the first third's.
+TEST(FaultSoak, DISABLED_Chaos) {
+    const int seconds = std::getenv("ZRO_SOAK_SECONDS") ? std::atoi(std::getenv("ZRO_SOAK_SECONDS")) : 600;
+    std::vector<Incarnation> incs{{0, 0, false, -1}};
+    Source src = start_source("tcp://127.0.0.1:*", 0);
+    ASSERT_FALSE(src.url.empty());
+    const std::string url = src.url;
+    std::vector<std::unique_ptr<Child>> reps;
+    reps.push_back(start_replica(url, "steady"));
+    reps.push_back(start_replica(url, "slow", {"--callback-ms", "1"}));
+    reps.push_back(start_replica(url, "stalled"));
+    for (auto& r : reps) ASSERT_TRUE(wait_valid(*r, 0));
+
+    constexpr std::int64_t burst = 100000000;
+    auto begin_burst = [&] {
+        incs.back().bound = incs.back().init + burst;
+        src.proc->send("burst " + std::to_string(burst) + " 1 1");  // up to 1000 changes/s
+    };
+    begin_burst();
+    struct Sample {
+        int t;
+        std::vector<long> rss;
+        std::vector<int> fds;
+    };
+    std::vector<Sample> samples;
+    std::vector<long long> detect, resync;
+    std::unique_ptr<Child> flood;
+    int kills = 0, stops = 0, floods = 0, stalls = 0;
+    const auto t0 = Clock::now();
+    for (int t = 1; t <= seconds; ++t) {
+        std::this_thread::sleep_until(t0 + std::chrono::seconds(t));
+        if (t % 30 == 0) {
+            std::vector<std::size_t> mark;
+            for (auto& r : reps) mark.push_back(r->line_count());
+            const auto t_kill = Clock::now();
+            src.proc->kill_and_reap();
+            expect_clean(*src.proc);
+            incs.back().killed = true;
+            if (auto l = reps[0]->wait_prefix("STATE Suspect", 10s, mark[0])) detect.push_back(ms(l->at - t_kill));
+            const std::int64_t init = incs.back().bound + 1;
+            for (std::size_t k = 0; k < reps.size(); ++k) mark[k] = reps[k]->line_count();
+            src = start_source(url, init, "source-" + std::to_string(++kills + 1));
+            ASSERT_FALSE(src.url.empty());
+            incs.push_back({init, init, false, -1});
+            const auto t_up = Clock::now();
+            // Publishing resumes once every replica is on the new incarnation: signals emitted
+            // before a replica's re-acquire snapshot are not reported lost (see docs/RELIABILITY.md).
+            for (std::size_t k = 0; k < reps.size(); ++k)
+                if (auto tv = wait_valid(*reps[k], mark[k], 60s)) resync.push_back(ms(*tv - t_up));
+            begin_burst();
+        } else if (t % 45 == 0) {
+            src.proc->signal(SIGSTOP);
+            std::this_thread::sleep_for(1s);
+            src.proc->signal(SIGCONT);
+            ++stops;
+        }
+        if (t % 20 == 0) {
+            if (flood) expect_clean(*flood);
+            flood = std::make_unique<Child>("flood", std::vector<std::string>{ZRO_FAULT_PEER, "flood", "--url", url, "--ms", "3000", "--rate", "500"});
+            ++floods;
+        }
+        if (t % 15 == 0) {
+            reps[2]->signal(SIGSTOP);
+            std::this_thread::sleep_for(1s);
+            reps[2]->signal(SIGCONT);
+            ++stalls;
+        }
+        if (t % 5 == 0) {
+            Sample s{t, {}, {}};
+            for (auto& r : reps) {
+                s.rss.push_back(r->rss_kb());
+                s.fds.push_back(r->fds());
+            }
+            samples.push_back(s);
+        }
+    }
+    if (flood) flood->wait_prefix("FLOOD_DONE", 10s);
+    src.proc->kill_and_reap();  // stop the endless burst the clean way for the model: one more incarnation
+    incs.back().killed = true;
+    const std::int64_t init = incs.back().bound + 1;
+    std::vector<std::size_t> mark;
+    for (auto& r : reps) mark.push_back(r->line_count());
+    src = start_source(url, init, "source-final");
+    ASSERT_FALSE(src.url.empty());
+    incs.push_back({init, init, false, -1});
+    for (std::size_t k = 0; k < reps.size(); ++k) ASSERT_TRUE(wait_valid(*reps[k], mark[k], 60s));
+    src.proc->send("burst 1000 2 1");
+    ASSERT_TRUE(src.proc->wait_prefix("BURST_DONE", 60s));
+    incs.back().final = source_counter(*src.proc);
+    incs.back().bound = incs.back().final;
+    for (auto& r : reps) {
+        ASSERT_TRUE(wait_reached(*r, incs.back().final, 60s));
+        check_final(*r, incs.back().final);
+        check_final_text(*r, *src.proc);
+        const auto v = check_history(*r, incs);
+        const auto st = stats(*r);
+        measured("Soak", r->name() + " values_seen=" + std::to_string(v.counters) + " ticks=" + std::to_string(v.ticks) + " ticks_missing=" +
+                             std::to_string(v.ticks_missing) + " signals_lost_reported=" + std::to_string(v.lost_reported) + " gaps=" + st.at("gaps_detected") +
+                             " snapshots=" + st.at("snapshots") + " suspects=" + std::to_string(v.suspects));
+        expect_clean(*r);
+    }
+    // Resources: compare the first and the last third of the samples.
+    ASSERT_GE(samples.size(), 6u);
+    const std::size_t third = samples.size() / 3;
+    for (std::size_t k = 0; k < reps.size(); ++k) {
+        long first = 0, last = 0;
+        int fd_first = 0, fd_last = 0;
+        for (std::size_t i = 0; i < third; ++i) first = std::max(first, samples[i].rss[k]), fd_first = std::max(fd_first, samples[i].fds[k]);
+        for (std::size_t i = samples.size() - third; i < samples.size(); ++i)
+            last = std::max(last, samples[i].rss[k]), fd_last = std::max(fd_last, samples[i].fds[k]);
+        // A leak grows with the number of cycles; queues (bounded by the HWMs) may fill and drain.
+        EXPECT_LE(last, first + first / 5 + 4096) << reps[k]->name() << ": RSS grew (kB)";
+        EXPECT_LE(fd_last, fd_first + 2) << reps[k]->name() << ": descriptors grew";
+        measured("Soak", reps[k]->name() + " rss_kb_first_third_peak=" + std::to_string(first) + " rss_kb_last_third_peak=" + std::to_string(last) +
+                             " fds_first_third_max=" + std::to_string(fd_first) + " fds_last_third_max=" + std::to_string(fd_last));
+    }
+    measured("Soak", "seconds=" + std::to_string(seconds) + " kills=" + std::to_string(kills) + " stops=" + std::to_string(stops) + " floods=" +
+                         std::to_string(floods) + " replica_stalls=" + std::to_string(stalls) + " detection_ms " + pct(detect) + " resync_after_bind_ms " +
+                         pct(resync));
+    expect_clean(*src.proc);
+}
+
+// ---- lab cases: network namespaces (scripts/netlab.sh), root only ------------------------------
+// One lab (3 hosts h1..h3 = 10.250.0.1..3 on a bridge, each with its own avahi-daemon) serves
+// every FaultLab test of the process; ctest runs them as one test, `fault_lab` (labels fault;lab).
+// Without root or without `ip netns`, every case is skipped with the reason.
+
+#if defined(ZRO_NETLAB) && defined(ZRO_DISC_PEER)
+namespace {
+
+std::string sh_quote(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) {
+        if (c == '\'') q += "'\\''";
+        else q += c;
+    }
+    return q + "'";
+}
+
+class FaultLab : public ::testing::Test {
+public:
+    static void SetUpTestSuite() {
+        if (::geteuid() != 0) {
+            skip_reason() = "not root (the lab needs network namespaces)";
+            return;
+        }
+        lab() = "zf" + std::to_string(::getpid() % 1000000);
+        const std::string cmd = std::string(ZRO_NETLAB) + " --lab " + lab() + " up 3 >/tmp/" + lab() + "-up.log 2>&1";
+        if (std::system(cmd.c_str()) != 0) {
+            skip_reason() = "scripts/netlab.sh up failed (see /tmp/" + lab() + "-up.log)";
+            if (std::system((std::string(ZRO_NETLAB) + " --lab " + lab() + " down >/dev/null 2>&1").c_str()) != 0) {
+            }
+            lab().clear();
+        }
+    }
+    static void TearDownTestSuite() {
+        if (!lab().empty() && std::system((std::string(ZRO_NETLAB) + " --lab " + lab() + " down >/dev/null 2>&1").c_str()) != 0) {
+        }
+    }
+    static std::string& lab() {
+        static std::string s;
+        return s;
+    }
+    static std::string& skip_reason() {
+        static std::string s;
+        return s;
+    }
+
+protected:
+    void SetUp() override {
+        if (!skip_reason().empty()) GTEST_SKIP() << "skipping lab test: " << skip_reason();
+    }
+    /// Runs argv on lab host `h` (h1..h3).
+    std::unique_ptr<Child> on(const std::string& h, const std::string& label, std::vector<std::string> argv) {
+        std::vector<std::string> a{ZRO_NETLAB, "--lab", lab(), "exec", h};
+        a.insert(a.end(), argv.begin(), argv.end());
+        return std::make_unique<Child>(label, a);
+    }
+    int run(const std::string& cmd) { return std::system(cmd.c_str()); }
+    std::string ns(const std::string& h) { return lab() + "-" + h; }
+    void link(const std::string& h, bool up) {
+        ASSERT_EQ(run("ip -n " + lab() + "-br link set v" + h + (up ? " up" : " down")), 0);
+    }
+    /// Random loss of `pct` % of the packets in and out of host h (nftables), or none (pct 0).
+    void loss(const std::string& h, int pct) {
+        (void)run("ip netns exec " + ns(h) + " nft delete table inet zfault 2>/dev/null");
+        if (pct == 0) return;
+        const std::string nft = "ip netns exec " + ns(h) + " nft ";
+        ASSERT_EQ(run(nft + "add table inet zfault"), 0);
+        ASSERT_EQ(run(nft + sh_quote("add chain inet zfault in { type filter hook input priority 0; policy accept; }")), 0);
+        ASSERT_EQ(run(nft + sh_quote("add chain inet zfault out { type filter hook output priority 0; policy accept; }")), 0);
+        ASSERT_EQ(run(nft + "add rule inet zfault in numgen random mod 100 " + sh_quote("<") + " " + std::to_string(pct) + " drop"), 0);
+        ASSERT_EQ(run(nft + "add rule inet zfault out numgen random mod 100 " + sh_quote("<") + " " + std::to_string(pct) + " drop"), 0);
+    }
+    Source source_on(const std::string& h, const std::string& hb = "100") {
+        Source s;
+        s.proc = on(h, "source", {ZRO_TEST_PEER, "source", "--url", "tcp://10.250.0." + h.substr(1) + ":*", "--name", kName, "--heartbeat-ms", hb,
+                                  "--init-counter", "0", "--init-text", "i0", "--signal-every", std::to_string(kTickEvery), "--text-every",
+                                  std::to_string(kTextEvery)});
+        if (auto l = s.proc->wait_prefix("READY ", 15s)) s.url = l->text.substr(6);
+        else ADD_FAILURE() << "source did not print READY\n" << s.proc->tail();
+        return s;
+    }
+    std::unique_ptr<Child> replica_on(const std::string& h, const std::string& url, const std::string& label, const std::string& hb = "100") {
+        return on(h, label, {ZRO_FAULT_PEER, "replica", "--url", url, "--name", kName, "--heartbeat-ms", hb, "--history", "1"});
+    }
+
+    void partition(int seconds);
+    void packet_loss(int pct);
+};
+
+// R6: the link of the host of one replica goes down for `seconds`, then up again, while the
+// source publishes 200 changes/s (one message each); the replica on the other host is unaffected.
+void FaultLab::partition(int seconds) {
+    const std::string test = "Partition" + std::to_string(seconds) + "s";
+    std::vector<Incarnation> incs{{0, 0, false, -1}};
+    Source src = source_on("h1");
+    ASSERT_FALSE(src.url.empty());
+    auto cut = replica_on("h2", src.url, "cut-off");
+    auto clean = replica_on("h3", src.url, "unaffected");
+    ASSERT_TRUE(wait_valid(*cut, 0));
+    ASSERT_TRUE(wait_valid(*clean, 0));
+    const std::int64_t n = 200LL * (seconds + 6);
+    incs[0].bound = n;
+    src.proc->send("burst " + std::to_string(n) + " 1 5");
+    std::this_thread::sleep_for(1s);
+    auto mark = cut->line_count();
+    const auto t_down = Clock::now();
+    link("h2", false);
+    auto sus = cut->wait_prefix("STATE Suspect", 10s, mark);
+    EXPECT_TRUE(sus) << cut->tail();
+    std::this_thread::sleep_until(t_down + std::chrono::seconds(seconds));
+    mark = cut->line_count();
+    const auto t_up = Clock::now();
+    link("h2", true);
+    auto valid = wait_valid(*cut, mark, 30s);
+    ASSERT_TRUE(src.proc->wait_prefix("BURST_DONE", std::chrono::seconds(seconds + 60)));
+    incs[0].final = source_counter(*src.proc);
+    for (Child* r : {cut.get(), clean.get()}) {
+        ASSERT_TRUE(wait_reached(*r, incs[0].final));
+        check_final(*r, incs[0].final);
+        check_final_text(*r, *src.proc);
+    }
+    const auto vc = check_history(*cut, incs);
+    const auto vu = check_history(*clean, incs);
+    const auto sc = stats(*cut);
+    const auto su = stats(*clean);
+    EXPECT_EQ(vu.suspects, 0u);
+    EXPECT_EQ(num(su, "gaps_detected"), 0);
+    EXPECT_EQ(num(su, "signals_lost"), 0);
+    measured(test, "detection_ms=" + (sus ? std::to_string(ms(sus->at - t_down)) : std::string("none")) +
+                       " recovery_after_link_up_ms=" + (valid ? std::to_string(ms(*valid - t_up)) : std::string("none")) +
+                       " gaps=" + sc.at("gaps_detected") + " repaired_by_replay=" + sc.at("repaired_by_replay") + " repaired_by_snapshot=" +
+                       sc.at("repaired_by_snapshot") + " ticks_missing=" + std::to_string(vc.ticks_missing) + " signals_lost_reported=" +
+                       std::to_string(vc.lost_reported) + " unaffected_suspects=" + std::to_string(vu.suspects));
+    for (Child* c : {cut.get(), clean.get(), src.proc.get()}) expect_clean(*c);
+}
+
+// R2: random loss of `pct` % of the packets in and out of one replica's host (nftables), while
+// the source publishes 1000 changes/s for 10 s; heartbeats 1 s (the production default).
+void FaultLab::packet_loss(int pct) {
+    const std::string test = "PacketLoss" + std::to_string(pct) + "pct";
+    std::vector<Incarnation> incs{{0, 0, false, -1}};
+    Source src = source_on("h1", "1000");
+    ASSERT_FALSE(src.url.empty());
+    auto lossy = replica_on("h2", src.url, "lossy", "1000");
+    auto clean = replica_on("h3", src.url, "unaffected", "1000");
+    ASSERT_TRUE(wait_valid(*lossy, 0));
+    ASSERT_TRUE(wait_valid(*clean, 0));
+    loss("h2", pct);
+    incs[0].bound = 10000;
+    src.proc->send("burst 10000 5 5");
+    ASSERT_TRUE(src.proc->wait_prefix("BURST_DONE", 120s));
+    const auto t_end = Clock::now();
+    incs[0].final = source_counter(*src.proc);
+    ASSERT_TRUE(wait_reached(*lossy, incs[0].final, 60s));
+    const auto t_lossy = Clock::now();
+    loss("h2", 0);
+    ASSERT_TRUE(wait_reached(*clean, incs[0].final));
+    for (Child* r : {lossy.get(), clean.get()}) {
+        check_final(*r, incs[0].final);
+        check_final_text(*r, *src.proc);
+    }
+    const auto vl = check_history(*lossy, incs);
+    const auto vu = check_history(*clean, incs);
+    const auto sl = stats(*lossy);
+    if (pct <= 5) {
+        EXPECT_EQ(vl.suspects, 0u) << "false Suspect at " << pct << " % loss (hb 1 s x 3)";
+    }
+    EXPECT_EQ(vu.suspects, 0u);
+    measured(test, "changes=" + std::to_string(incs[0].final) + " lossy: suspects=" + std::to_string(vl.suspects) + " gaps=" + sl.at("gaps_detected") +
+                       " signals_lost=" + sl.at("signals_lost") + " ticks_missing=" + std::to_string(vl.ticks_missing) +
+                       " lag_after_burst_ms=" + std::to_string(ms(t_lossy - t_end)) + " unaffected_suspects=" + std::to_string(vu.suspects));
+    for (Child* c : {lossy.get(), clean.get(), src.proc.get()}) expect_clean(*c);
+}
+
+} // namespace
+
+TEST_F(FaultLab, Partition5s) { partition(5); }
+TEST_F(FaultLab, Partition60s) { partition(60); }
+TEST_F(FaultLab, PacketLoss5pct) { packet_loss(5); }
+TEST_F(FaultLab, PacketLoss20pct) { packet_loss(20); }
+
+// R13 (fault side): the avahi-daemons of all three hosts restart. The replica, connected through
+// mDNS discovery, stays Valid and keeps receiving; a replica started on the third host afterwards
+// (its daemon's cache emptied by the restart) finds the source again: it was re-published.
+TEST_F(FaultLab, AvahiRestart) {
+    auto src = on("h1", "mdns-source", {ZRO_DISC_PEER, "source", "Counter", "--mdns", "--url", "tcp://10.250.0.1:*", "--hb", "250"});
+    ASSERT_TRUE(src->wait_prefix("READY ", 15s)) << src->tail();
+    auto rep = on("h2", "mdns-replica", {ZRO_DISC_PEER, "replica", "Counter", "--mdns", "--hb", "250"});
+    const auto t_start = Clock::now();
+    auto v = rep->wait_prefix("STATE Valid", 30s);
+    ASSERT_TRUE(v) << rep->tail();
+    const auto discover0 = ms(v->at - t_start);
+    const auto mark = rep->line_count();
+    const auto t_restart = Clock::now();
+    ASSERT_EQ(run(std::string(ZRO_NETLAB) + " --lab " + lab() + " avahi-restart h1 >/dev/null 2>&1"), 0);
+    ASSERT_EQ(run(std::string(ZRO_NETLAB) + " --lab " + lab() + " avahi-restart h2 >/dev/null 2>&1"), 0);
+    // h3's daemon too, so the late replica there cannot answer from a cache that predates the restarts.
+    ASSERT_EQ(run(std::string(ZRO_NETLAB) + " --lab " + lab() + " avahi-restart h3 >/dev/null 2>&1"), 0);
+    const auto restarted = Clock::now();
+    auto late = on("h3", "mdns-late-replica", {ZRO_DISC_PEER, "replica", "Counter", "--mdns", "--hb", "250"});
+    auto lv = late->wait_prefix("STATE Valid", 30s);
+    EXPECT_TRUE(lv) << "a replica started after the restarts did not find the source\n" << late->tail() << src->tail();
+    std::this_thread::sleep_for(2s);
+    // The connected replica never left Valid and kept receiving values.
+    EXPECT_FALSE(rep->wait_prefix("STATE Suspect", 0ms, mark)) << rep->tail();
+    const auto values_after = rep->wait_prefix("VALUE ", 3s, rep->line_count());
+    EXPECT_TRUE(values_after) << "no VALUE line after the restarts\n" << rep->tail();
+    measured("AvahiRestart", "first_discovery_ms=" + std::to_string(discover0) + " restart_three_daemons_ms=" + std::to_string(ms(restarted - t_restart)) +
+                                 " new_replica_valid_after_restart_ms=" + (lv ? std::to_string(ms(lv->at - restarted)) : std::string("none")) +
+                                 " connected_replica_suspects_after_restart=0");
+    for (Child* c : {src.get(), rep.get(), late.get()}) expect_clean(*c);
+}
+
+// The registry (zro::Registry shared by h3) is SIGKILLed and restarted on the same URL: the
+// replica that found its source through it stays Valid; the hosts repopulate the new registry
+// (a watcher sees ADDED again) and a replica started afterwards finds the source through it.
+TEST_F(FaultLab, RegistryRestart) {
+    const std::string reg_url = "tcp://10.250.0.3:5731";
+    auto reg = on("h3", "registry", {ZRO_DISC_PEER, "registry", "--url", reg_url, "--hb", "250"});
+    ASSERT_TRUE(reg->wait_prefix("READY ", 15s)) << reg->tail();
+    auto src = on("h1", "reg-source", {ZRO_DISC_PEER, "source", "Counter", "--registry", reg_url, "--url", "tcp://10.250.0.1:*", "--hb", "250"});
+    ASSERT_TRUE(src->wait_prefix("READY ", 15s)) << src->tail();
+    auto rep = on("h2", "reg-replica", {ZRO_DISC_PEER, "replica", "Counter", "--registry", reg_url, "--hb", "250"});
+    ASSERT_TRUE(rep->wait_prefix("STATE Valid", 30s)) << rep->tail();
+    auto watch = on("h2", "reg-watch", {ZRO_DISC_PEER, "watch", "--registry", reg_url, "--hb", "250"});
+    ASSERT_TRUE(watch->wait_prefix("READY", 15s)) << watch->tail();
+    const auto mark = rep->line_count();
+    const auto wmark = watch->line_count();
+    const auto t_kill = Clock::now();
+    reg->kill_and_reap();
+    std::this_thread::sleep_for(1s);
+    reg = on("h3", "registry-2", {ZRO_DISC_PEER, "registry", "--url", reg_url, "--hb", "250"});
+    ASSERT_TRUE(reg->wait_prefix("READY ", 15s)) << reg->tail();
+    const auto t_up = Clock::now();
+    auto added = watch->wait_prefix("ADDED Counter", 30s, wmark);
+    EXPECT_TRUE(added) << "the restarted registry was not repopulated\n" << watch->tail() << reg->tail();
+    auto late = on("h2", "reg-late-replica", {ZRO_DISC_PEER, "replica", "Counter", "--registry", reg_url, "--hb", "250"});
+    auto lv = late->wait_prefix("STATE Valid", 30s);
+    EXPECT_TRUE(lv) << late->tail();
+    EXPECT_FALSE(rep->wait_prefix("STATE Suspect", 0ms, mark)) << "the connected replica was disturbed\n" << rep->tail();
+    measured("RegistryRestart", "outage_ms=" + std::to_string(ms(t_up - t_kill)) + " repopulated_after_restart_ms=" +
+                                    (added ? std::to_string(ms(added->at - t_up)) : std::string("none")) + " new_replica_valid_ms=" +
+                                    (lv ? std::to_string(ms(lv->at - t_up)) : std::string("none")) + " connected_replica_suspects=0");
+    for (Child* c : {src.get(), rep.get(), watch.get(), late.get(), reg.get()}) expect_clean(*c);
+}
+#endif
+
+// Known gap (disabled until the engine reports it): signals a restarted source emits before a
+// replica that followed the previous incarnation has re-acquired are neither delivered nor
+// counted in signals_lost (ReplicaCore::on_snapshot counts only the previous incarnation's
+// unseen signals, not the new snapshot's own count). Run with --gtest_also_run_disabled_tests.
+TEST(FaultKnownBug, DISABLED_SignalsBeforeReacquireReported) {
+    std::vector<Incarnation> incs{{0, 0, false, -1}};
+    Source src = start_source("tcp://127.0.0.1:*", 0);
+    ASSERT_FALSE(src.url.empty());
+    auto r = start_replica(src.url, "replica");
+    ASSERT_TRUE(wait_valid(*r, 0));
+    src.proc->kill_and_reap();
+    incs[0].killed = true;
+    const auto mark = r->line_count();
+    src = start_source(src.url, 1000, "source-2");
+    ASSERT_FALSE(src.url.empty());
+    incs.push_back({1000, 1100, false, -1});
+    src.proc->send("burst 100 1 0");  // ticks at 1010..1100, at once: before the replica re-acquires
+    ASSERT_TRUE(src.proc->wait_prefix("BURST_DONE", 10s));
+    ASSERT_TRUE(wait_valid(*r, mark));
+    incs[1].final = source_counter(*src.proc);
+    ASSERT_TRUE(wait_reached(*r, incs[1].final));
+    check_history(*r, incs);  // fails: 10 ticks missing, 0 reported
 }
