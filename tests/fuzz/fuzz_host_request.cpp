@@ -1,7 +1,8 @@
 // zro — libFuzzer target: arbitrary request frames → a live host's ROUTER (handshake, acquire,
 // invoke, set, replay, list and everything malformed), over inproc in the same process.
 //
-// A real zro::Host (its own loop thread) shares a DynamicSource. The input is cut into up to 16
+// A real zro::Host shares a DynamicSource; its loop is turned on the fuzzing thread itself
+// (Loop::run_once), so one iteration costs no thread hand-off. The input is cut into up to 16
 // messages at the separator "|#|", each message into up to 4 frames at "|&|"; every message is
 // sent as one multipart message from a raw DEALER, exactly as a peer on the network would. After
 // them the target sends a probe, an ACQUIRE of the shared object with a fresh request id, and
@@ -10,8 +11,9 @@
 // the source's handlers behind them.
 //
 // Invariants checked (abort() on violation, so every engine and sanitizer reports it):
-//  * every message gets exactly one answer, in order, before the probe's (a missing answer shows
-//    as a 5 s timeout, an extra one as a probe mismatch);
+//  * every message gets exactly one answer (a missing answer shows as a 5 s timeout, an extra one
+//    as a second probe-shaped answer or as an answer left over for the next iteration). Answers may
+//    come in any order: a call the source drops is answered at the end of the loop turn;
 //  * every answer is one frame that wire::decode accepts: an array whose first element is a
 //    host → client type code (WELCOME, SNAPSHOT, REPLY, REPLAYED, PONG, OBJECTS or ERROR);
 //    ERROR and failed REPLY carry a known error code and a string message;
@@ -25,6 +27,7 @@
 // replays the files and directories given on the command line once each.
 
 #include "engine/node_core.hpp"
+#include "loop/loop.hpp"
 #include "wire/codec.hpp"
 #include "wire/protocol.hpp"
 
@@ -38,7 +41,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -73,9 +78,15 @@ zro::Schema fuzz_schema() {
     return s;
 }
 
+/// A Host whose loop the harness turns itself.
+struct FuzzHost : zro::Host {
+    using zro::Host::Host;
+    zro::detail::Loop& loop() { return *core_->loop; }
+};
+
 /// The host, its source and the client socket; built on first use and kept for the process.
 struct Harness {
-    std::unique_ptr<zro::Host> host;
+    std::unique_ptr<FuzzHost> host;
     std::unique_ptr<zro::DynamicSource> source;
     zro::Registration registration;
     std::unique_ptr<zmq::socket_t> dealer;
@@ -89,7 +100,7 @@ struct Harness {
         opts.heartbeat_interval = std::chrono::milliseconds(1000);
         opts.max_message_size = 64 * 1024;  // the size check is reachable by the fuzzer
         opts.history_messages = 16;
-        host = std::make_unique<zro::Host>("inproc://zro-fuzz-host-" + std::to_string(::getpid()), opts);
+        host = std::make_unique<FuzzHost>("inproc://zro-fuzz-host-" + std::to_string(::getpid()), opts);
         source = std::make_unique<zro::DynamicSource>(fuzz_schema());
         source->set_property("mode", zro::Value(mode_initial));
         source->on_call("add", [](const std::vector<zro::Value>& a) {
@@ -106,15 +117,12 @@ struct Harness {
             return zro::Value();
         });
         registration = host->enable_remoting(*source, object_name);
-        host->start();
         dealer = std::make_unique<zmq::socket_t>(*zro::detail::shared_context(), zmq::socket_type::dealer);
         dealer->set(zmq::sockopt::linger, 0);
-        dealer->set(zmq::sockopt::rcvtimeo, 5000);
         dealer->connect(host->url());
     }
     ~Harness() {
         dealer.reset();
-        host->stop();
         registration.reset();
         host.reset();
         source.reset();
@@ -143,10 +151,14 @@ bool known_error_code(std::uint64_t code) {
     return code >= 1 && code <= static_cast<std::uint64_t>(zro::ErrorCode::not_connected);
 }
 
-/// Receives one answer (one frame) and checks its envelope; returns the decoded list.
-zro::Value::List receive_answer(zmq::socket_t& s, std::size_t index) {
+/// Turns the host's loop until the client has an answer (5 s at most); returns it checked and decoded.
+zro::Value::List receive_answer(Harness& h, std::size_t index) {
     zmq::message_t m;
-    if (!s.recv(m)) fail("no answer within 5 s for message", std::to_string(index));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!h.dealer->recv(m, zmq::recv_flags::dontwait)) {
+        if (std::chrono::steady_clock::now() > deadline) fail("no answer within 5 s for message", std::to_string(index));
+        h.host->loop().run_once(std::chrono::milliseconds(1));
+    }
     if (m.more()) fail("an answer has more than one frame");
     auto decoded = wire::decode(m.data(), m.size());
     if (const auto* e = std::get_if<wire::DecodeError>(&decoded)) fail("the host sent an undecodable answer:", e->reason);
@@ -212,10 +224,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     zmq::message_t pm(acquire.data(), acquire.size());
     (void)h.dealer->send(pm, zmq::send_flags::none);
 
-    for (std::size_t i = 0; i < messages.size(); ++i) (void)receive_answer(*h.dealer, i);
-    const auto snap = receive_answer(*h.dealer, messages.size());
-    if (snap[0].as<std::uint64_t>() != wire::msg::snapshot || !(snap[1] == token_value))
-        fail("the answer after the messages is not the probe's SNAPSHOT (an extra answer?)", zro::Value(snap).to_string());
+    std::optional<zro::Value::List> probe_answer;
+    for (std::size_t i = 0; i <= messages.size(); ++i) {
+        auto a = receive_answer(h, i);
+        if (a[0].as<std::uint64_t>() == wire::msg::snapshot && a[1] == token_value) {
+            if (probe_answer) fail("the probe was answered twice");
+            probe_answer = std::move(a);
+        }
+    }
+    if (!probe_answer) fail("no answer to the probe among the answers (an extra answer?)");
+    // Nothing may be left over: one answer per message.
+    for (int turn = 0; turn < 2; ++turn) h.host->loop().run_once(std::chrono::milliseconds(0));
+    zmq::message_t extra;
+    if (h.dealer->recv(extra, zmq::recv_flags::dontwait)) fail("an extra answer after all messages were answered");
+    const auto& snap = *probe_answer;
     const auto epoch = snap[3].as<std::uint64_t>();
     const auto seq = snap[4].as<std::uint64_t>();
     if (h.epoch == 0) h.epoch = epoch;
