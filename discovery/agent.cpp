@@ -128,12 +128,10 @@ void DiscoveryAgent::shutdown() {
         mdns_.reset();
     }
     if (registry_ && node_.host && registered_ && registry_->valid()) {
-        // Deregister; wait briefly for the answer when nobody else runs the loop.
-        auto reply = registry_->invoke("unregister_host", {node_.node_id}, std::chrono::milliseconds(500));
-        if (!node_.loop->running() && Loop::callback_depth() == 0) {
-            const auto until = Loop::Clock::now() + std::chrono::milliseconds(500);
-            while (!reply.finished() && Loop::Clock::now() < until) node_.loop->run_once(std::chrono::milliseconds(20));
-        }
+        // Deregister, best effort: the request is queued but not waited for (pumping the loop
+        // here would run user timers whose captures may already be gone). If it is lost with
+        // the closing sockets, the entries expire after 3 heartbeats.
+        (void)registry_->invoke("unregister_host", {node_.node_id}, std::chrono::milliseconds(500));
     }
     registry_.reset();
 }

@@ -34,7 +34,8 @@ public:
     void start(std::unique_ptr<DynamicReplica> registry);
     /// A replica named `name` was acquired on this node.
     void wanted(const std::string& name);
-    /// Withdraws the mDNS service and the registry entries (best effort), stops mDNS.
+    /// Withdraws the mDNS service (synchronously), asks the registry to drop this host's entries
+    /// (best effort, not waited for), stops mDNS.
     /// Called first by NodeCore::shutdown, before any socket closes. Idempotent.
     void shutdown();
 

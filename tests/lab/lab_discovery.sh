@@ -200,4 +200,18 @@ measure)
   ;;
 *) echo "unknown case $case_"; exit 2 ;;
 esac
+# Stop the peers cleanly (SIGTERM: a clean shutdown, and sanitizer builds report at exit), then
+# fail on any sanitizer report in their output.
+for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+# (up to 15 s: a sanitizer report takes a while to symbolize; zombies count as gone)
+for _ in $(seq 150); do
+  alive=0
+  for p in "${pids[@]}"; do
+    [[ -r /proc/$p/stat && "$(sed 's/.*) //' /proc/"$p"/stat 2>/dev/null | cut -d' ' -f1)" != Z ]] && alive=1
+  done
+  [[ $alive -eq 0 ]] && break; sleep 0.1
+done
+if grep -lE 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$work"/*.log >/dev/null 2>&1; then
+  fail "sanitizer report in $(grep -lE 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$work"/*.log | xargs -n1 basename | tr '\n' ' ')"
+fi
 echo "PASS ($case_)"
