@@ -5,7 +5,7 @@
 #   tests/lab/lab_discovery.sh PEER CASE
 #   tests/lab/lab_discovery.sh PEER measure [RUNS]    time to Valid via mDNS and via the registry
 #
-# CASE: mdns | avahi_tools | kill_restart | failover | avahi_restart | many_objects | interface
+# CASE: mdns | avahi_tools | kill_restart | failover | avahi_restart | many_objects | collision | interface
 # Needs root and network namespaces; otherwise prints why and exits 77 (ctest: skipped).
 set -uo pipefail
 
@@ -162,6 +162,24 @@ many_objects)
   "$netlab" --lab "$lab" exec h3 timeout 10 avahi-browse -rtp _zro._tcp >"$work/browse.log" 2>&1
   grep -q '"objs#=30"' "$work/browse.log" || fail "TXT does not carry objs#=30"
   grep -q '"objs=' "$work/browse.log" && fail "TXT lists the names although they do not fit"
+  ;;
+collision)
+  # A remote name collision: while h1 is cut off, avahi-publish on h2 takes zro's instance name
+  # (with a larger SRV port, so zro's records lose the tie-break); when h1 comes back, its daemon
+  # re-probes and reports the collision, and zro renames ("… #2") and re-publishes.
+  run_on h1 src source Sw --mdns --name Coll --url tcp://0.0.0.0:5555
+  wait_for "$work/src.log" "published 'Coll \\(" 10 || fail "zro did not publish"
+  id8=$(awk '/^READY/ {print substr($3, 1, 8)}' "$work/src.log")
+  ip -n "$lab-h1" link set eth0 down
+  "$netlab" --lab "$lab" exec h2 avahi-publish -s "Coll ($id8)" _zro._tcp 65000 "v=1" "id=other" >"$work/avahi-publish.log" 2>&1 &
+  pids+=($!); disown $!
+  wait_for "$work/avahi-publish.log" 'Established' 10 || fail "avahi-publish did not establish the name"
+  ip -n "$lab-h1" link set eth0 up
+  wait_for "$work/src.log" "taken \\(remote name collision\\); renamed to 'Coll \\($id8\\) #2'" 15 \
+    || fail "zro did not rename after a remote collision"
+  wait_for "$work/src.log" "published 'Coll \\($id8\\) #2'" 10 || fail "zro did not re-publish under the new name"
+  run_on h3 rep replica Sw --mdns
+  wait_for "$work/rep.log" '^STATE Valid' 10 || fail "replica not Valid after the rename"
   ;;
 interface)
   # discovery_interface names the interface; an unknown one is a clear error.
