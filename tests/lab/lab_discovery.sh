@@ -77,6 +77,10 @@ mdns)
     || fail "avahi-browse on h3 does not show zro's service with objs=Sw"
   id=$(awk '/^READY/ {print $3}' "$work/src.log")
   grep -q "\"id=$id\"" "$work/browse.log" && grep -q '"v=1"' "$work/browse.log" || fail "TXT lacks v=1 or id=$id"
+  # zro's own one-shot listing (discover_objects) on h3 finds it too, with its class.
+  "$netlab" --lab "$lab" exec h3 timeout 10 "$peer" browse --mdns --timeout 1500 >"$work/zbrowse.log" 2>&1 \
+    || fail "discover_objects on h3 failed"
+  grep -q "^OBJ Sw Counter tcp://10.250.0.1:5555 mdns $id" "$work/zbrowse.log" || fail "discover_objects on h3 does not list Sw"
   # A clean shutdown withdraws the service before closing sockets: avahi sees the goodbye.
   kill -TERM "${pids[0]}"
   wait_for "$work/src.log" 'withdrew the mDNS service' 5 || fail "the host did not say it withdrew its service"
