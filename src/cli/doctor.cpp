@@ -120,22 +120,39 @@ struct Interface {
     std::vector<std::string> v4, v6;
 };
 
-void check_avahi(std::vector<Finding>& out, const std::string& socket_path) {
+// avahi-daemon's own socket. zro talks to the daemon over D-Bus, so a socket this process cannot
+// see (a daemon in another mount namespace) is only a failure when D-Bus has no Avahi either.
+void check_avahi_socket(std::vector<Finding>& out, const std::string& socket_path, bool avahi_on_bus) {
     struct stat sb{};
     std::string err;
+    const char* bad = avahi_on_bus ? "info" : "fail";
+    const std::string but = avahi_on_bus ? " (avahi-daemon answers on D-Bus, which is what zro uses)" : "";
     if (::stat(socket_path.c_str(), &sb) != 0) {
-        out.push_back({"avahi-daemon socket", "fail", socket_path + " does not exist: avahi-daemon is not running here",
-                       "apt-get install avahi-daemon && systemctl enable --now avahi-daemon (or run it in this network namespace)"});
+        out.push_back({"avahi-daemon socket", bad, socket_path + " does not exist" + (avahi_on_bus ? but : ": avahi-daemon is not running here"),
+                       avahi_on_bus ? "" : "apt-get install avahi-daemon && systemctl enable --now avahi-daemon (or run it in this network namespace)"});
     } else if (!connect_unix(socket_path, err)) {
-        out.push_back({"avahi-daemon socket", "fail", "cannot connect to " + socket_path + ": " + err,
-                       "systemctl restart avahi-daemon; check the socket's permissions"});
+        out.push_back({"avahi-daemon socket", bad, "cannot connect to " + socket_path + ": " + err + but,
+                       avahi_on_bus ? "" : "systemctl restart avahi-daemon; check the socket's permissions"});
     } else {
         out.push_back({"avahi-daemon socket", "ok", "connected to " + socket_path, ""});
     }
 }
 
+// The system bus socket: $DBUS_SYSTEM_BUS_ADDRESS (unix:path=...) or the standard path.
+std::string system_bus_path() {
+    if (const char* env = std::getenv("DBUS_SYSTEM_BUS_ADDRESS")) {
+        std::string a = env;
+        const auto p = a.find("unix:path=");
+        if (p != std::string::npos) {
+            a = a.substr(p + 10);
+            return a.substr(0, a.find_first_of(",;"));
+        }
+    }
+    return "/run/dbus/system_bus_socket";
+}
+
 void check_dbus(std::vector<Finding>& out) {
-    const std::string bus = "/run/dbus/system_bus_socket";
+    const std::string bus = system_bus_path();
     std::string err;
     if (!connect_unix(bus, err)) {
         out.push_back({"system D-Bus", "fail", "cannot connect to " + bus + ": " + err,
@@ -342,14 +359,14 @@ int run(const Args& args) {
     if (!args.positional().empty()) throw CliError(Exit::usage, "doctor takes no arguments");
     std::vector<Finding> findings;
     Value::List itf_json;
-    check_avahi(findings, args.get("avahi-socket", "/run/avahi-daemon/socket"));
     check_dbus(findings);
+    bool avahi_on_bus = false;
+    for (const auto& f : findings) avahi_on_bus = avahi_on_bus || (f.check == "avahi on D-Bus" && f.status == "ok");
+    check_avahi_socket(findings, args.get("avahi-socket", "/run/avahi-daemon/socket"), avahi_on_bus);
     const std::string conf_path = "/etc/avahi/avahi-daemon.conf";
     check_interfaces(findings, avahi_config(conf_path), itf_json);
     check_firewall(findings);
     check_nss(findings);
-    bool avahi_on_bus = false;
-    for (const auto& f : findings) avahi_on_bus = avahi_on_bus || (f.check == "avahi on D-Bus" && f.status == "ok");
     if (!avahi_on_bus || args.has("no-round-trip"))
         findings.push_back({"publish and browse round trip", "skip",
                             args.has("no-round-trip") ? "--no-round-trip" : "avahi-daemon is not reachable over D-Bus (see above)", ""});
@@ -381,13 +398,13 @@ int run(const Args& args) {
 
 const VerbRegistration reg{{"doctor", 90, "check what breaks discovery on this machine, with fixes",
                             "usage: zro doctor [--json]\n\n"
-                            "Checks, each with a finding and a fix: avahi-daemon's socket answers; the system D-Bus\n"
-                            "answers and has org.freedesktop.Avahi; every interface (from getifaddrs) with its flags\n"
-                            "and addresses, and whether mDNS would use it and why (up, running, multicast, not loopback,\n"
-                            "avahi-daemon.conf allow/deny-interfaces, use-ipv4/6); firewall rules (nft, iptables) that\n"
-                            "drop mDNS; .local name resolution; and a round trip: a host bound to 0.0.0.0 published\n"
-                            "through avahi-daemon and browsed back (skipped when avahi is not on the bus, or with\n"
-                            "--no-round-trip). Exits 1 if a check failed.\n\n"
+                            "Checks, each with a finding and a fix: the system D-Bus ($DBUS_SYSTEM_BUS_ADDRESS) answers\n"
+                            "and has org.freedesktop.Avahi (what zro uses); avahi-daemon's socket answers; every\n"
+                            "interface (from getifaddrs) with its flags and addresses, and whether mDNS would use it\n"
+                            "and why (up, running, multicast, not loopback, avahi-daemon.conf allow/deny-interfaces,\n"
+                            "use-ipv4/6); firewall rules (nft, iptables) that drop mDNS; .local name resolution; and a\n"
+                            "round trip: a host bound to 0.0.0.0 published through avahi-daemon and browsed back\n"
+                            "(skipped when avahi is not on the bus, or with --no-round-trip). Exits 1 if a check failed.\n\n"
                             "examples:\n"
                             "  zro doctor\n"
                             "  zro doctor --json | jq '.checks[] | select(.status != \"ok\")'",

@@ -349,6 +349,29 @@ TEST_F(Cli, CallChecksArgumentsAndPrintsReplies) {
     EXPECT_TRUE(contains(r.err, "takes 2 arguments, add(int a, int b); got 1")) << r;
 }
 
+TEST_F(Cli, CallAndSetReadJsonLinesFromStdin) {
+    auto r = zro(at({"call", "-", "--json"}), "{\"object\":\"Mock\",\"method\":\"add\",\"args\":[1,2]}\n"
+                                              "{\"object\":\"Mock\",\"property\":\"level\",\"value\":1}\n"
+                                              "{\"object\":\"Mock\",\"method\":\"flip\",\"args\":[false]}\n");
+    ASSERT_EQ(r.code, 0) << r;
+    ASSERT_EQ(r.lines().size(), 2u) << r;  // the property line is not for call
+    EXPECT_EQ(json(r.lines()[0]).at("result"), Value(42));
+    EXPECT_EQ(json(r.lines()[1]).at("method"), Value("flip"));
+    r = zro(at({"call", "-"}), "{\"object\":\"Mock\",\"method\":\"add\",\"args\":[1]}\n");
+    EXPECT_EQ(r.code, 5) << r;
+    r = zro(at({"call", "-"}), "not json\n");
+    EXPECT_EQ(r.code, 2) << r;
+    EXPECT_TRUE(contains(r.err, "stdin line 1: bad JSON")) << r;
+
+    // get --json | set - copies values (here onto the same object, with one value changed).
+    r = zro(at({"set", "-"}), "{\"object\":\"Mock\",\"property\":\"history\",\"value\":[7,8]}\n"
+                              "{\"object\":\"Mock\",\"event\":\"signal\",\"signal\":\"alarm\",\"args\":[1,\"x\"]}\n");
+    ASSERT_EQ(r.code, 0) << r;
+    EXPECT_EQ(zro(at({"get", "Mock", "history"})).out, "[7,8]\n");
+    r = zro(at({"set", "-"}), "{\"object\":\"Mock\",\"property\":\"temperature\",\"value\":1}\n");
+    EXPECT_EQ(r.code, 6) << r;
+}
+
 TEST_F(Cli, CallAnsweredFromServeStdin) {
     Process caller("zro call echo", {zro_bin, "call", "Mock", "echo", "ping", "--url", mock().url, "--json"});
     const Value c = mock().next("\"method\":\"echo\"");
