@@ -37,6 +37,10 @@ inline void configure_xpub(zmq::socket_t& s, const NodeOptions& o) {
     set_common(s, o);
     s.set(zmq::sockopt::xpub_verbose, 1);  // every subscriber's subscribe reaches us → SYNC each
     s.set(zmq::sockopt::sndhwm, 10000);
+    // Subscribers only send (un)subscriptions: 1 byte + a name of at most 255 bytes + NUL. Without
+    // a limit, libzmq allocates whatever size a peer's frame header claims (found by the garbage
+    // flood of tests/fault under ASan: random bytes on the PUB port asked for a 8e18-byte buffer).
+    s.set(zmq::sockopt::maxmsgsize, std::int64_t{65536});
 }
 
 inline void configure_dealer(zmq::socket_t& s, const NodeOptions& o) {

@@ -2,7 +2,7 @@
 // A child process for the fault suite: started with fork/exec, stdin writable, stdout read by a
 // thread into timestamped lines, stderr kept for sanitizer reports. Signals (SIGKILL, SIGSTOP,
 // SIGCONT) go to the child's pid only; the destructor kills and reaps it. /proc gives its RSS and
-// descriptor count.
+// descriptor count. When the current test has failed, the destructor prints the child's output.
 #pragma once
 
 #include <dirent.h>
@@ -13,7 +13,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <chrono>
+#include <iostream>
 #include <condition_variable>
 #include <cstring>
 #include <fstream>
@@ -70,6 +73,8 @@ public:
         kill_and_reap();
         if (reader_.joinable()) reader_.join();
         if (in_ >= 0) ::close(in_);
+        // When the test failed, show what the child printed (and any sanitizer report).
+        if (::testing::Test::HasFailure()) std::cerr << tail(25);
     }
 
     const std::string& name() const { return name_; }
