@@ -4,7 +4,7 @@
 #   scripts/soak.sh [SECONDS] [BUILD_DIR]
 #
 # SECONDS defaults to 600 (10 minutes); BUILD_DIR to build (it must have been built, e.g. by
-# scripts/test.sh). The source publishes up to 1000 changes/s the whole time and is SIGKILLed and
+# scripts/test.sh). The source publishes up to 500 changes/s the whole time and is SIGKILLed and
 # restarted every 30 s, SIGSTOPped for 1 s every 45 s; a garbage flood runs 3 s every 20 s; one of
 # three replicas is SIGSTOPped for 1 s every 15 s. The test then checks every replica's history
 # (final state, subsequence, signals in order, losses reported) and that the replicas' RSS and
