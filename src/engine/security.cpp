@@ -358,8 +358,10 @@ std::optional<std::string> ClientTrust::conflicting_hint(const std::string& url)
 
 void ClientTrust::hint(const std::string& url, const std::string& key) {
     if (!is_valid_key(key)) throw Error(ErrorCode::bad_arguments, "hint_server_key: not a 40-character Z85 key");
-    hints_[url] = key;
-    if (auto c = conflicting_hint(url))
+    auto& slot = hints_[url];
+    const bool repeated = slot == key;  // discovery may repeat a hint often: warn once per change
+    slot = key;
+    if (auto c = conflicting_hint(url); c && !repeated)
         log(LogLevel::warn, "security: ", url, " is advertised with key ", key_fingerprint(key),
             " but this node pins ", key_fingerprint(key_for(url)->key), "; the hint is ignored");
     auto links = links_;  // on_hint may reconnect, not add or remove links
