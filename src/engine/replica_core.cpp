@@ -33,12 +33,15 @@ std::shared_ptr<Loop> ReplicaCore::loop_ref() const { return orphaned_ ? nullptr
 // ---- lifecycle -----------------------------------------------------------------------------
 
 void ReplicaCore::set_state(ReplicaState s, std::string why) {
-    if (!why.empty()) reason = std::move(why);
+    const bool has_why = !why.empty();
+    if (has_why) reason = std::move(why);
     if (s == state) return;
     const ReplicaState before = state;
     state = s;
+    // The reason is logged only with the transition it explains (a Valid after a failed attempt
+    // elsewhere keeps last_reason() but does not repeat it).
     log(LogLevel::info, "replica '", name_, "': ", to_string(before), " -> ", to_string(s),
-        reason.empty() ? "" : " (", reason, reason.empty() ? "" : ")");
+        has_why ? " (" : "", has_why ? reason : std::string(), has_why ? ")" : "");
     if (owner_) state_cbs(s, before);
 }
 
@@ -253,6 +256,13 @@ void ReplicaCore::on_snapshot(Link& from, const Value::List& m) {
             stats.signals_lost += host_signals_ - signals_;
             notice(ReplicaNotice::Kind::signals_lost, applied_ + 1, 0, host_signals_ - signals_,
                    std::to_string(host_signals_ - signals_) + " signal(s) of the previous incarnation lost");
+        }
+        // This replica followed the object, so what the new incarnation emitted before our
+        // snapshot (its count in the snapshot) is lost to us too.
+        if (signals > 0) {
+            stats.signals_lost += signals;
+            notice(ReplicaNotice::Kind::signals_lost, 1, seq, signals,
+                   std::to_string(signals) + " signal(s) of the new incarnation emitted before this replica re-acquired lost");
         }
     }
     link_ = &from;

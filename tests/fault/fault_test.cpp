@@ -996,11 +996,10 @@ TEST_F(FaultLab, RegistryRestart) {
 }
 #endif
 
-// Known gap (disabled until the engine reports it): signals a restarted source emits before a
-// replica that followed the previous incarnation has re-acquired are neither delivered nor
-// counted in signals_lost (ReplicaCore::on_snapshot counts only the previous incarnation's
-// unseen signals, not the new snapshot's own count). Run with --gtest_also_run_disabled_tests.
-TEST(FaultKnownBug, DISABLED_SignalsBeforeReacquireReported) {
+// Signals a restarted source emits before a replica that followed the previous incarnation has
+// re-acquired cannot be delivered; they must be counted in signals_lost (the new snapshot's own
+// count; this was a bug until ReplicaCore::on_snapshot counted it).
+TEST(Fault, SignalsBeforeReacquireReported) {
     std::vector<Incarnation> incs{{0, 0, false, -1}};
     Source src = start_source("tcp://127.0.0.1:*", 0);
     ASSERT_FALSE(src.url.empty());
