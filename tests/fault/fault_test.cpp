@@ -672,8 +672,8 @@ TEST(FaultSoak, DISABLED_Chaos) {
             ASSERT_FALSE(src.url.empty());
             incs.push_back({init, init, false, -1});
             const auto t_up = Clock::now();
-            // Publishing resumes once every replica is on the new incarnation: signals emitted
-            // before a replica's re-acquire snapshot are not reported lost (see docs/RELIABILITY.md).
+            // Publishing resumes once every replica is on the new incarnation, so that the
+            // resync time is measured on an idle source.
             for (std::size_t k = 0; k < reps.size(); ++k)
                 if (auto tv = wait_valid(*reps[k], mark[k], 120s)) resync.push_back(ms(*tv - t_up));
             begin_burst();
@@ -874,7 +874,10 @@ void FaultLab::partition(int seconds) {
     const auto vu = check_history(*clean, incs);
     const auto sc = stats(*cut);
     const auto su = stats(*clean);
-    EXPECT_EQ(vu.suspects, 0u);
+    std::string when;  // when an unaffected replica turned Suspect, relative to the link going down
+    for (const auto& l : clean->lines())
+        if (has_prefix(l.text, "STATE ")) when += " [" + std::to_string(ms(l.at - t_down)) + " ms: " + l.text + "]";
+    EXPECT_EQ(vu.suspects, 0u) << "unaffected replica's state changes (time since link down):" << when;
     EXPECT_EQ(num(su, "gaps_detected"), 0);
     EXPECT_EQ(num(su, "signals_lost"), 0);
     measured(test, "detection_ms=" + (sus ? std::to_string(ms(sus->at - t_down)) : std::string("none")) +
