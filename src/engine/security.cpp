@@ -489,6 +489,7 @@ void LinkSecurity::on_monitor(Monitor& m) {
 }
 
 void LinkSecurity::on_event(Monitor& m, std::uint16_t event, std::uint32_t value, const std::string& endpoint) {
+    log(LogLevel::debug, "security: ", m.watched == &dealer_ ? "dealer" : "sub", " event 0x", hex_id(event).substr(12), " value ", value, " ", endpoint);
     const std::string fp = key_fingerprint(server_key_);
     // Refused (AUTH) and protocol failures end the session for good in libzmq: retry ourselves.
     // A broken-off handshake (NO_DETAIL) is a connection error, which libzmq retries itself.
@@ -548,6 +549,7 @@ void LinkSecurity::schedule_reconnect(zmq::socket_t& s, const std::string& endpo
         auto items = std::move(retry_);
         retry_.clear();
         for (auto& [sock, ep] : items) {
+            log(LogLevel::debug, "security: reconnecting to ", ep, " after a refused handshake");
             try { sock->disconnect(ep); } catch (const zmq::error_t&) {}  // the session may be gone already
             try {
                 sock->connect(ep);

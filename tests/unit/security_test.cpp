@@ -241,6 +241,9 @@ TEST(Security, AllowListReloadAddsAndRemovesKeysWhileRunning) {
     const auto late = zro::KeyPair::generate();
     fs::create_directories(dir.path / "allowed");
     auto ho = opts(host_keys);
+    // Slower heartbeats than elsewhere: the live session checked below must not be dropped by a
+    // ZMTP heartbeat timeout when the machine is loaded (it would reconnect and be refused).
+    ho.heartbeat_interval = 500ms;
     ho.security.allowed_clients_dir = (dir.path / "allowed").string();
     ho.security.allow_list_check_interval = 50ms;  // the timer notices changes
     TestHost host("tcp://127.0.0.1:*", ho);
@@ -248,6 +251,7 @@ TEST(Security, AllowListReloadAddsAndRemovesKeysWhileRunning) {
     auto reg = host.enable_remoting(shared.src, "Adder");
 
     auto co = opts(late);
+    co.heartbeat_interval = 500ms;
     co.security.server_keys[host.url()] = host_keys.public_key;
     {
         zro::Node client(co);
