@@ -286,6 +286,12 @@ std::optional<Value::Bytes> from_hex(std::string_view s) {
 
 } // namespace
 
+bool equals_integer(const Value& v, std::int64_t n) noexcept {
+    if (const auto* i = std::get_if<std::int64_t>(&v.storage())) return *i == n;
+    if (const auto* u = std::get_if<std::uint64_t>(&v.storage())) return n >= 0 && *u == static_cast<std::uint64_t>(n);
+    return false;
+}
+
 Value parse_json(std::string_view text) { return Parser(text).document(); }
 
 std::string to_json(const Value& v) {
@@ -416,7 +422,7 @@ Value parse_arg(std::string_view text, std::string_view type, const Schema& sche
 std::string value_text(const Value& v, std::string_view type, const Schema& schema) {
     if (const EnumDef* e = schema.find_enum(type); e && v.is_integer())
         for (const auto& [n, num] : e->values)
-            if (Value(num) == v) return n + " (" + to_json(v) + ")";
+            if (equals_integer(v, num)) return n + " (" + to_json(v) + ")";
     return to_json(v);
 }
 

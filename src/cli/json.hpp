@@ -37,6 +37,9 @@ Value parse_arg(std::string_view text, std::string_view type, const Schema& sche
 /// Human rendering: JSON, with enum values shown by name ("Red (0)").
 std::string value_text(const Value& v, std::string_view type, const Schema& schema);
 
+/// Whether `v` is an integer (int or uint) equal to `n`.
+bool equals_integer(const Value& v, std::int64_t n) noexcept;
+
 /// Splits "list<T>" / "map<K,V>": returns true and fills `base` ("list"/"map") and `args`.
 bool split_type(std::string_view type, std::string& base, std::vector<std::string>& args);
 

@@ -44,7 +44,7 @@ std::string default_text(const Schema& s, const PropertyDef& p) {
     if (v.is_nil()) return {};
     if (const EnumDef* e = s.find_enum(p.type)) {
         for (const auto& [n, num] : e->values)
-            if (Value(num) == v) return e->name + "::" + n;
+            if (equals_integer(v, num)) return e->name + "::" + n;
         return {};
     }
     switch (v.kind()) {

@@ -21,9 +21,10 @@ int run(const Args& args) {
     const auto start = Clock::now();
     long long count_limit = -1;
     if (args.has("count")) {
+        const std::string text = args.get("count");
         char* end = nullptr;
-        count_limit = std::strtoll(args.get("count").c_str(), &end, 10);
-        if (!end || *end || count_limit < 1) throw CliError(Exit::usage, "--count: '" + args.get("count") + "' is not a positive number");
+        count_limit = std::strtoll(text.c_str(), &end, 10);
+        if (text.empty() || !end || *end || count_limit < 1) throw CliError(Exit::usage, "--count: '" + text + "' is not a positive number");
     }
     const bool json = args.json();
     const bool changes_only = args.has("changes-only");
