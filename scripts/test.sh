@@ -155,7 +155,13 @@ fi
 # ---- build-asan/ --------------------------------------------------------------------------------
 configure_and_build build-asan build-asan -DZRO_SANITIZE=address,undefined -DZRO_BUILD_DEMOS=ON \
   || build_failed build-asan
-note "build-asan: running every test except labels matching $exclude"
+# libzmq is not built with ASan; now and then its I/O thread leaves a few internal objects (pipes
+# of a connection torn down at exit) that LeakSanitizer reports as indirect leaks with only libzmq
+# frames. Suppress leaks allocated inside libzmq (leaks of zro's own objects are still reported).
+lsan_supp=$PWD/build-asan/lsan-libzmq.supp
+printf '# Written by scripts/test.sh: libzmq-internal allocations.\nleak:libzmq.so\n' >"$lsan_supp"
+export LSAN_OPTIONS="suppressions=$lsan_supp:print_suppressions=0"
+note "build-asan: running every test except labels matching $exclude (LSAN_OPTIONS=$LSAN_OPTIONS)"
 run_ctest build-asan/ctest.log --test-dir build-asan -j"$jobs" --no-tests=error -LE "$exclude"
 record build-asan "$ran_passed" "$ran_failed" "$ran_ok"
 

@@ -47,13 +47,18 @@ TEST(Threading, StartedNodesServeAndWaitFromAnotherThread) {
     // Changes made on the host's loop arrive in order on the client's loop.
     std::atomic<std::int64_t> last{0};
     std::atomic<bool> in_order{true};
+    // Registered (and known to be) before the host changes anything: otherwise the changes may be
+    // applied in the same client turn before the posted registration runs.
+    std::promise<void> registered;
     client.post([&] {
         rep->on_property_changed([&](std::string_view, const zro::Value& v) {
             const auto n = v.as<std::int64_t>();
             if (n != last.load() + 1) in_order = false;
             last = n;
         });
+        registered.set_value();
     });
+    registered.get_future().wait();
     host.post([&] {
         for (int i = 1; i <= 1000; ++i) src.set_property("value", i);
     });

@@ -18,7 +18,9 @@ int main() {
     zro::Node client;
     client.connect_to(host.url());
     auto replica = client.acquire<ThermostatReplica>("Thermostat");
-    client.start();
+    // The host runs on its own thread; the client's loop stays on this thread, pumped by the
+    // blocking helpers below (a replica belongs to its node's loop thread: calling it from
+    // another thread while that loop runs elsewhere would race on its sockets).
     host.start();
     if (!replica->wait_for_source(std::chrono::seconds(10))) {
         std::cerr << "replica never became valid\n";
@@ -26,7 +28,7 @@ int main() {
     }
     auto reply = replica->latest();
     if (!reply.wait(std::chrono::seconds(10)) || reply.error()) {
-        std::cerr << "latest() failed\n";
+        std::cerr << "latest() failed: " << (reply.error() ? reply.error()->message : std::string("no reply in time")) << "\n";
         return 1;
     }
     std::cout << "downstream ok " << ThermostatInterface::signature << " " << reply.value().celsius << " "
