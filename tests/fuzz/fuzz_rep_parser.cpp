@@ -14,8 +14,8 @@
 // (or, while the library does not build with clang 14, link it by hand: clang++ -std=c++20
 // -fsanitize=fuzzer,address,undefined -Iinclude -Iidl/include -Isrc tests/fuzz/fuzz_rep_parser.cpp
 // idl/src/*.cpp src/core/{schema,value,error}.cpp; 250k runs of 150 s found nothing on 2026-11-25)
-// Without a fuzzing engine (e.g. GCC), define ZRO_FUZZ_REPLAY_MAIN to get a main() that
-// replays the files and directories given on the command line once each.
+// Without a fuzzing engine (e.g. GCC), link replay_main.cpp for a main() that replays the
+// files and directories given on the command line once each (the fuzz_<name>_replay binary).
 
 #include <zro/idl/ast.hpp>
 #include <zro/idl/generate.hpp>
@@ -85,37 +85,3 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (outcome(text) != outcome(text)) fail("parsing is not deterministic");
     return 0;
 }
-
-#ifdef ZRO_FUZZ_REPLAY_MAIN
-#include <filesystem>
-#include <fstream>
-#include <iterator>
-
-namespace {
-int replay_file(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) {
-        std::fprintf(stderr, "cannot read %s\n", p.c_str());
-        return 1;
-    }
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
-    return 0;
-}
-} // namespace
-
-int main(int argc, char** argv) {
-    int errors = 0, files = 0;
-    for (int i = 1; i < argc; ++i) {
-        const std::filesystem::path arg(argv[i]);
-        if (std::filesystem::is_directory(arg)) {
-            for (const auto& entry : std::filesystem::directory_iterator(arg))
-                if (entry.is_regular_file()) errors += replay_file(entry.path()), ++files;
-        } else {
-            errors += replay_file(arg), ++files;
-        }
-    }
-    std::printf("fuzz_rep_parser: replayed %d inputs, %d unreadable\n", files, errors);
-    return errors == 0 ? 0 : 1;
-}
-#endif
