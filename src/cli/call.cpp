@@ -69,13 +69,7 @@ int run(const Args& args) {
         const auto urls = target_urls(args, timeout);
         Node node;
         ObjectCache cache(node, urls, timeout);
-        for_each_stdin_line(node, [&](const std::string& line, std::size_t n) {
-            Value v;
-            try {
-                v = parse_json(line);
-            } catch (const CliError& e) {
-                throw CliError(Exit::usage, "stdin line " + std::to_string(n) + ": " + e.what());
-            }
+        for_each_stdin_json(node, [&](const Value& v, std::size_t n) {
             const std::string method = field_string(v, "method");
             if (method.empty()) return;  // property lines, state changes: not for call
             const std::string object = rename.empty() ? field_string(v, "object") : rename;

@@ -3,6 +3,8 @@
 
 #include "lookup.hpp"
 
+#include "json.hpp"
+
 #include <zro/discovery.hpp>
 #include <zro/dynamic_replica.hpp>
 
@@ -154,11 +156,18 @@ Acquired& ObjectCache::get(const std::string& name) {
     return it->second;
 }
 
-void for_each_stdin_line(Node& node, const std::function<void(const std::string&, std::size_t)>& fn) {
+void for_each_stdin_json(Node& node, const std::function<void(const Value&, std::size_t)>& fn) {
     LineReader reader;
     while (!interrupted()) {
         if (auto line = reader.next(std::chrono::milliseconds(0))) {
-            if (line->find_first_not_of(" \t") != std::string::npos) fn(*line, reader.line_number());
+            if (line->find_first_not_of(" \t") == std::string::npos) continue;
+            Value v;
+            try {
+                v = parse_json(*line);
+            } catch (const CliError& e) {
+                throw CliError(Exit::usage, "stdin line " + std::to_string(reader.line_number()) + ": " + e.what());
+            }
+            fn(v, reader.line_number());
             continue;
         }
         if (reader.eof()) return;

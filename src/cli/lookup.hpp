@@ -73,9 +73,10 @@ private:
     std::map<std::string, Acquired> objects_;
 };
 
-/// Calls `fn(line, line_number)` for each non-empty stdin line until end of input, running the
-/// node's loop while stdin is idle (so replicas stay alive between lines).
-void for_each_stdin_line(Node& node, const std::function<void(const std::string&, std::size_t)>& fn);
+/// Calls `fn(value, line_number)` with each non-empty stdin line parsed as JSON, until end of
+/// input, running the node's loop while stdin is idle (so replicas stay alive between lines).
+/// A line that is not JSON is a usage error naming its line number.
+void for_each_stdin_json(Node& node, const std::function<void(const Value&, std::size_t)>& fn);
 
 /// A map field as a string, or empty.
 std::string field_string(const Value& map, std::string_view key);

@@ -44,13 +44,7 @@ int run(const Args& args) {
         const auto urls = target_urls(args, timeout);
         Node node;
         ObjectCache cache(node, urls, timeout);
-        for_each_stdin_line(node, [&](const std::string& line, std::size_t n) {
-            Value v;
-            try {
-                v = parse_json(line);
-            } catch (const CliError& e) {
-                throw CliError(Exit::usage, "stdin line " + std::to_string(n) + ": " + e.what());
-            }
+        for_each_stdin_json(node, [&](const Value& v, std::size_t n) {
             const std::string prop = field_string(v, "property");
             const Value* value = v.is_map() ? v.find("value") : nullptr;
             if (prop.empty() || !value) return;  // signals, state changes: not for set
