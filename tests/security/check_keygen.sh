@@ -19,9 +19,9 @@ pub=$(sed -n 's/^public-key = "\(.*\)"/\1/p' "$dir/keys/n1.key")
 sec=$(sed -n 's/^secret-key = "\(.*\)"/\1/p' "$dir/keys/n1.key_secret")
 [ ${#pub} -eq 40 ] || fail "public key '$pub'"
 [ ${#sec} -eq 40 ] || fail "secret key missing"
-grep -qF "$sec" "$dir/keys/n1.key" && fail "the public file holds the secret key"
-grep -qF "$pub" "$dir/out" || fail "the public key is not printed"
-grep -qF "$sec" "$dir/out" && fail "the secret key was printed"
+grep -qF -e "$sec" "$dir/keys/n1.key" && fail "the public file holds the secret key"
+grep -qF -e "$pub" "$dir/out" || fail "the public key is not printed"
+grep -qF -e "$sec" "$dir/out" && fail "the secret key was printed"
 
 # Never overwrites.
 before=$(cat "$dir/keys/n1.key_secret")
