@@ -40,6 +40,11 @@ struct NodeOptions {
     std::size_t history_bytes = 4u << 20;
     /// A replica buffers at most this many messages while it waits for a snapshot or a repair.
     std::size_t replica_buffer_messages = 10000;
+    /// Publish batching. A host sends a source's changes at the end of the loop turn that made
+    /// them, except when the loop is busy (the next turn starts at once: a 0 ms timer, posted
+    /// work): then changes of consecutive turns are held back for at most this long and leave
+    /// in one message, which is what makes one-change-per-turn sources fast. 0: never hold.
+    std::chrono::microseconds max_publish_delay{200};
     /// A name for logs; defaults to a random id. With `discovery`, it also labels the mDNS
     /// service ("<name> (<id8>)"; default "zro on <hostname> (<id8>)").
     std::string name;

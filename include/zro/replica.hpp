@@ -64,6 +64,9 @@ std::string_view to_string(ReplicaNotice::Kind k) noexcept;
 /// Counters since the replica was created.
 struct ReplicaStats {
     std::uint64_t deltas_applied = 0;       ///< property changes applied
+    /// EVENTS messages applied; each carries every change and signal of one or more of the
+    /// source's loop turns (fewer than the changes when the host batches, see NodeOptions).
+    std::uint64_t event_messages = 0;
     std::uint64_t signals_delivered = 0;
     std::uint64_t gaps_detected = 0;
     std::uint64_t repaired_by_replay = 0;

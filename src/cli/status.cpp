@@ -70,6 +70,7 @@ int run(const Args& args) {
             {"notices_in_sample", notices},
             {"stats", Value::map_of({{"snapshots", st.snapshots},
                                      {"deltas_applied", st.deltas_applied},
+                                     {"event_messages", st.event_messages},
                                      {"signals_delivered", st.signals_delivered},
                                      {"gaps_detected", st.gaps_detected},
                                      {"repaired_by_replay", st.repaired_by_replay},
@@ -93,7 +94,7 @@ int run(const Args& args) {
     t.row({"watched for", format_duration(sample) + ": " + std::to_string(state_changes) + " state changes, " +
                               std::to_string(notices) + " notices"});
     t.row({"snapshots", std::to_string(st.snapshots)});
-    t.row({"changes applied", std::to_string(st.deltas_applied)});
+    t.row({"changes applied", std::to_string(st.deltas_applied) + sty.dim("  (in " + std::to_string(st.event_messages) + " messages)")});
     t.row({"signals delivered", std::to_string(st.signals_delivered)});
     t.row({"gaps detected", std::to_string(st.gaps_detected)});
     t.row({"repaired by replay", std::to_string(st.repaired_by_replay)});

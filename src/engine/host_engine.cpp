@@ -123,6 +123,7 @@ void HostEngine::disable(std::string_view name) {
     if (it == objects_.end()) return;
     HostedObject& obj = *it->second;
     flush(obj);
+    if (obj.dirty) std::erase(dirty_, &obj);
     // Tell replicas at once, rather than letting them wait three heartbeats.
     scratch_.clear();
     scratch_.array(2).uint64(msg::withdrawn).uint64(obj.epoch);
@@ -178,19 +179,51 @@ void HostEngine::record_signal(HostedObject& obj, std::size_t index, const std::
 }
 
 void HostEngine::schedule_flush(HostedObject& obj) {
-    if (obj.flush_scheduled) return;
-    obj.flush_scheduled = true;
-    // The object may be withdrawn before the turn ends: look it up again by name.
-    loop_->defer([this, weak = weak_from_this(), name = obj.name] {
-        auto self = weak.lock();
-        if (!self) return;
-        auto it = objects_.find(name);
-        if (it != objects_.end()) flush(*it->second);
-    });
+    if (!obj.dirty) {
+        obj.dirty = true;
+        dirty_.push_back(&obj);
+    }
+    if (!flush_task_scheduled_) schedule_flush_task(false);
+}
+
+void HostEngine::schedule_flush_task(bool next_turn) {
+    flush_task_scheduled_ = true;
+    // Captures only a weak_ptr (fits std::function's inline storage: no allocation per turn).
+    auto task = [weak = weak_from_this()] {
+        if (auto self = weak.lock()) self->flush_dirty();
+    };
+    if (next_turn) loop_->defer_to_next_turn(std::move(task));
+    else loop_->defer(std::move(task));
+}
+
+void HostEngine::flush_dirty() {
+    flush_task_scheduled_ = false;
+    // Publish batching: when another turn follows at once (a 0 ms timer, posted work), a source
+    // changing a little per turn would cost one ZeroMQ message per turn. Its events are held
+    // for the following turns instead, up to max_publish_delay, and leave in one EVENTS
+    // message. An idle loop never holds: the turn that blocks next flushes first.
+    const auto max_delay = options_.max_publish_delay;
+    const bool busy = max_delay.count() > 0 && loop_->has_immediate_work();
+    const auto now = busy ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    std::size_t held = 0;
+    for (HostedObject* obj : dirty_) {
+        const bool has_events = obj->pending_count > 0 || !obj->coalesced.empty();
+        if (busy && has_events) {
+            if (obj->held_since == std::chrono::steady_clock::time_point{}) obj->held_since = now;
+            if (now - obj->held_since < max_delay) {
+                dirty_[held++] = obj;
+                continue;
+            }
+        }
+        obj->dirty = false;
+        obj->held_since = {};
+        flush(*obj);
+    }
+    dirty_.resize(held);
+    if (held > 0) schedule_flush_task(true);
 }
 
 void HostEngine::flush(HostedObject& obj) {
-    obj.flush_scheduled = false;
     // Coalesced properties go last, each as one ordinary event with its own seq.
     for (auto& [index, value] : obj.coalesced) {
         obj.pending.array(3).uint64(event_property).uint64(index).value(value);

@@ -53,7 +53,9 @@ struct HostedObject {
     std::uint32_t pending_count = 0;
     std::uint64_t pending_first_seq = 0;
     std::vector<std::pair<std::size_t, Value>> coalesced;  ///< latest-value-wins properties
-    bool flush_scheduled = false;
+    bool dirty = false;  ///< listed in HostEngine::dirty_, to be flushed at the end of a turn
+    /// When the host first held this object's events back for a busy loop (zero: not held).
+    std::chrono::steady_clock::time_point held_since{};
     struct Past {
         std::uint64_t first_seq;
         std::uint64_t last_seq;
@@ -126,6 +128,8 @@ private:
     void handle_request(const std::string& routing_id, const void* data, std::size_t size);
     void heartbeat_all();
     void schedule_flush(HostedObject& obj);
+    void schedule_flush_task(bool next_turn);
+    void flush_dirty();
     void flush(HostedObject& obj);
     void publish(const std::string& topic, const char* data, std::size_t size);
     void send_to(const std::string& routing_id, const wire::Writer& w);
@@ -151,6 +155,8 @@ private:
     Loop::TimerId allow_list_timer_ = 0;
     std::string pub_endpoint_;
     std::unordered_map<std::string, std::unique_ptr<HostedObject>> objects_;
+    std::vector<HostedObject*> dirty_;  ///< objects with events to flush (HostedObject::dirty)
+    bool flush_task_scheduled_ = false;
     std::unordered_map<std::string, std::unique_ptr<SourceLink>> links_;
     Loop::TimerId heartbeat_timer_ = 0;
     HostStats stats_;

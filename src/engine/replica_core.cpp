@@ -413,6 +413,7 @@ void ReplicaCore::handle_events(Link& from, std::string_view bytes) {
 
 bool ReplicaCore::apply_events(Reader& r, const EventsHeader& h) {
     if (h.first_seq > applied_ + 1) return false;
+    ++stats.event_messages;
     const auto& props = schema->properties();
     const auto& sigs = schema->signals();
     // Each event is [kind, index, data]; a malformed one is counted and skipped, whole.

@@ -79,6 +79,16 @@ void Loop::cancel_timer(TimerId id) {
 
 void Loop::defer(Task fn) { deferred_.push_back(std::move(fn)); }
 
+void Loop::defer_to_next_turn(Task fn) { next_turn_.push_back(std::move(fn)); }
+
+bool Loop::has_immediate_work() {
+    if (stop_.load()) return false;
+    if (!next_turn_.empty()) return true;
+    if (!timers_.empty() && timers_.begin()->first.first <= Clock::now()) return true;
+    std::lock_guard lock(posted_mutex_);
+    return !posted_.empty();
+}
+
 void Loop::post(Task fn) {
     {
         std::lock_guard lock(posted_mutex_);
@@ -128,6 +138,10 @@ void Loop::run_turn(std::chrono::milliseconds max_wait) {
         poll_items_.push_back({nullptr, wake_fd_, ZMQ_POLLIN, 0});
         poll_items_dirty_ = false;
     }
+    if (!next_turn_.empty()) {
+        for (auto& t : next_turn_) deferred_.push_back(std::move(t));
+        next_turn_.clear();
+    }
     auto wait = max_wait;
     if (!deferred_.empty()) wait = std::chrono::milliseconds(0);
     if (!timers_.empty()) {
@@ -160,18 +174,22 @@ void Loop::run_turn(std::chrono::milliseconds max_wait) {
 }
 
 void Loop::run_posted() {
-    std::vector<Task> tasks;
+    auto& tasks = task_scratch_;
     {
         std::lock_guard lock(posted_mutex_);
+        if (posted_.empty()) return;
+        tasks.clear();  // left over if a task threw last time
         tasks.swap(posted_);
     }
     for (auto& t : tasks) timed_call(t, "posted task");
+    tasks.clear();
 }
 
 void Loop::run_timers() {
     const auto now = Clock::now();
     // Collect due timers first, so a timer that re-arms itself at 0 ms cannot starve the loop.
-    std::vector<TimerId> due;
+    auto& due = due_scratch_;
+    due.clear();
     for (auto it = timers_.begin(); it != timers_.end() && it->first.first <= now; ++it) due.push_back(it->first.second);
     for (TimerId id : due) {
         auto di = timer_due_.find(id);
@@ -197,9 +215,11 @@ void Loop::run_timers() {
 void Loop::run_deferred() {
     // End-of-turn work may defer more (a flush that triggers a callback that changes a property).
     for (int rounds = 0; !deferred_.empty() && rounds < 64; ++rounds) {
-        std::vector<Task> tasks;
+        auto& tasks = task_scratch_;
+        tasks.clear();
         tasks.swap(deferred_);
         for (auto& t : tasks) timed_call(t, "end-of-turn task");
+        tasks.clear();
     }
 }
 

@@ -46,6 +46,12 @@ public:
     void cancel_timer(TimerId id);
     /// Runs `fn` at the end of the current turn (or of the next one when called outside a turn).
     void defer(Task fn);
+    /// Runs `fn` at the end of the next turn, which then starts without waiting.
+    void defer_to_next_turn(Task fn);
+    /// True when the next turn will start without waiting: a task is posted or a timer is due
+    /// (and `stop()` was not called). Engines hold back work that is cheaper done once for
+    /// several such turns (HostEngine's publish batching).
+    bool has_immediate_work();
 
     /// Runs turns until `stop()`. Records the calling thread as the loop thread.
     void run();
@@ -115,6 +121,10 @@ private:
     TimerId next_timer_id_ = 1;
 
     std::vector<Task> deferred_;
+    std::vector<Task> next_turn_;
+    // Reused every turn, so that a busy loop does not allocate per turn.
+    std::vector<TimerId> due_scratch_;
+    std::vector<Task> task_scratch_;
 
     std::mutex posted_mutex_;
     std::vector<Task> posted_;

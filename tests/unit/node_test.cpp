@@ -8,6 +8,8 @@
 
 #include <unistd.h>
 
+#include <numeric>
+
 using namespace std::chrono_literals;
 
 namespace {
@@ -293,4 +295,49 @@ TEST(Node, ListObjectsAnswersWithNamesTypesAndSignatures) {
     lonely.run_for(300ms);
     ASSERT_TRUE(none.finished());
     EXPECT_EQ(none.error()->code, zro::ErrorCode::timeout);
+}
+
+TEST(Node, BusyLoopBatchesOneChangePerTurnAndDeliversEveryChangeInOrder) {
+    // A 0 ms timer changing one property per turn keeps the host's loop busy: with publish
+    // batching the changes of many turns leave in one EVENTS message; with it off, one per turn.
+    constexpr std::int64_t changes = 5000;
+    for (const auto delay : {std::chrono::microseconds(200), std::chrono::microseconds(0)}) {
+        SCOPED_TRACE("max_publish_delay " + std::to_string(delay.count()) + " us");
+        zro::NodeOptions options = fast();
+        options.max_publish_delay = delay;
+        zro::Host host("tcp://127.0.0.1:*", options);
+        zro::Schema schema("Counter");
+        schema.add_property("n", "int64", std::int64_t{0});
+        zro::DynamicSource src(schema);
+        auto reg = host.enable_remoting(src, "Counter");
+        zro::Node client(fast());
+        client.connect_to(host.url());
+        auto rep = client.acquire_dynamic("Counter");
+        std::vector<std::int64_t> seen;
+        rep->on_property_changed([&](std::string_view, const zro::Value& v) { seen.push_back(v.as<std::int64_t>()); });
+        ASSERT_TRUE(pump_until(host, client, [&] { return rep->valid(); }));
+
+        std::int64_t next = 0;
+        zro::Timer ticker = host.add_timer(0ms, [&] {
+            src.set_property("n", ++next);
+            if (next == changes) ticker.cancel();
+        });
+        ASSERT_TRUE(pump_until(host, client, [&] { return seen.size() == changes; }, 10s)) << seen.size();
+        std::vector<std::int64_t> expected(changes);
+        std::iota(expected.begin(), expected.end(), 1);
+        EXPECT_EQ(seen, expected);
+        const auto& st = rep->stats();
+        EXPECT_EQ(st.gaps_detected, 0u);
+        if (delay.count() > 0)
+            EXPECT_LT(st.event_messages, static_cast<std::uint64_t>(changes / 4)) << "changes were not batched";
+        else
+            EXPECT_EQ(st.event_messages, static_cast<std::uint64_t>(changes)) << "one message per turn expected";
+
+        // An idle loop holds nothing: a single change leaves at the end of its turn.
+        const auto before = st.event_messages;
+        src.set_property("n", std::int64_t{-1});
+        host.run_for(1ms);
+        ASSERT_TRUE(pump_until(host, client, [&] { return seen.back() == -1; }, 1s));
+        EXPECT_EQ(rep->stats().event_messages, before + 1);
+    }
 }
