@@ -35,6 +35,7 @@ std::shared_ptr<Loop> ReplicaCore::loop_ref() const { return orphaned_ ? nullptr
 void ReplicaCore::set_state(ReplicaState s, std::string why) {
     const bool has_why = !why.empty();
     if (has_why) reason = std::move(why);
+    if (s == ReplicaState::valid) refusal.reset();
     if (s == state) return;
     const ReplicaState before = state;
     state = s;
@@ -490,7 +491,7 @@ PendingReply<Value> ReplicaCore::call(std::uint8_t type, std::string_view member
     };
     if (orphaned_) return PendingReply<Value>::failed(ErrorCode::cancelled, "the node of replica '" + name_ + "' was destroyed");
     if (state != ReplicaState::valid || !link_)
-        return fail(ErrorCode::not_connected, "replica '" + name_ + "' is not valid (state " + std::string(to_string(state)) +
+        return fail(refusal.value_or(ErrorCode::not_connected), "replica '" + name_ + "' is not valid (state " + std::string(to_string(state)) +
                                                   (reason.empty() ? "" : ": " + reason) + ")");
     const auto id = link_->next_request_id();
     Writer w;

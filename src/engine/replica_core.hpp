@@ -12,6 +12,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace zro::detail {
@@ -63,6 +64,9 @@ public:
 
     ReplicaState state = ReplicaState::uninitialized;
     std::string reason;
+    /// unauthorized / host_unverified while a host refused our handshake and no host serves us:
+    /// calls fail with this code rather than a generic not_connected.
+    std::optional<ErrorCode> refusal;
     ReplicaStats stats;
     std::string signature;
     std::shared_ptr<const Schema> schema;

@@ -571,6 +571,7 @@ void LinkSecurity::refuse(ErrorCode code, const std::string& message) {
     for (auto& r : node_.all_replicas()) {
         if (r->state == ReplicaState::valid) continue;  // served by another host, or by this one's live session
         r->reason = message;
+        r->refusal = code;
         r->notice_cbs(ReplicaNotice{kind, 0, 0, 0, message});
     }
 }

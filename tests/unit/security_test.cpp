@@ -233,6 +233,11 @@ TEST(Security, AuthorisedClientWorksAndUnknownClientIsRefusedWhileItKeepsWorking
     EXPECT_TRUE(again.finished());
     ASSERT_TRUE(again.error());
     EXPECT_EQ(again.error()->code, zro::ErrorCode::unauthorized);
+    // So does a method call on its replica: the refusal's code, not a generic not_connected.
+    auto call = bad_rep->invoke("add", {1, 2});
+    ASSERT_TRUE(call.finished());
+    ASSERT_TRUE(call.error());
+    EXPECT_EQ(call.error()->code, zro::ErrorCode::unauthorized) << call.error()->message;
 }
 
 TEST(Security, AllowListReloadAddsAndRemovesKeysWhileRunning) {
