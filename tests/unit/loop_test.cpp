@@ -112,3 +112,44 @@ TEST(Loop, WaitUntilFromAnotherThreadWhileTheLoopRunsElsewhere) {
     loop->stop();
     runner.join();
 }
+
+TEST(Loop, BusyLoopStillServesItsSocketsAndTellsItIsBusy) {
+    // A 0 ms timer keeps every turn busy; the loop then polls its sockets about every 50 us
+    // instead of every turn, but a message must still be handled promptly.
+    auto loop = std::make_shared<Loop>();
+    zmq::context_t ctx;
+    zmq::socket_t in(ctx, zmq::socket_type::pair), out(ctx, zmq::socket_type::pair);
+    in.bind("inproc://busy-loop");
+    out.connect("inproc://busy-loop");
+    std::int64_t turns = 0, turns_at_receipt = 0;
+    std::chrono::steady_clock::time_point sent, received;
+    loop->add_socket(in, [&] {
+        zmq::message_t m;
+        while (in.recv(m, zmq::recv_flags::dontwait)) {
+            received = std::chrono::steady_clock::now();
+            turns_at_receipt = turns;
+            loop->stop();
+        }
+    });
+    bool busy_seen = false;
+    loop->add_timer(0ms, [&] {
+        ++turns;
+        busy_seen = busy_seen || loop->has_immediate_work();
+        if (turns == 1000) {
+            sent = std::chrono::steady_clock::now();
+            out.send(zmq::str_buffer("x"), zmq::send_flags::none);
+        }
+    }, true);
+    loop->add_timer(5s, [&] { loop->stop(); });
+    loop->run();
+    ASSERT_GT(turns_at_receipt, 0) << "the message was never handled";
+    EXPECT_TRUE(busy_seen) << "a due 0 ms timer is immediate work";
+    EXPECT_LT(received - sent, 20ms);
+
+    // Without a due timer or posted work, the loop is not busy.
+    auto quiet = std::make_shared<Loop>();
+    quiet->add_timer(1h, [] {});
+    EXPECT_FALSE(quiet->has_immediate_work());
+    quiet->post([] {});
+    EXPECT_TRUE(quiet->has_immediate_work()) << "a posted task is immediate work";
+}
