@@ -54,8 +54,17 @@ void Link::send_hello() {
         .uint64(static_cast<std::uint64_t>(node_.heartbeat().count()));
     last_hello_ = Loop::Clock::now();
     if (send(w)) {
-        hello_backoff_ = std::chrono::milliseconds(10);  // sent: the heartbeat paces any repeat
+        // Sent: the heartbeat paces any repeat (Link::tick), not the retry timer.
+        hello_backoff_ = std::chrono::milliseconds(10);
+        node_.loop->cancel_when_writable(dealer_);
+        if (hello_timer_ != 0) node_.loop->cancel_timer(hello_timer_);
+        hello_timer_ = 0;
     } else {
+        // No connection yet (ZMQ_IMMEDIATE): send as soon as the DEALER can, which is when the
+        // connection and its ZMTP handshake are done. The timer is the fallback (a full queue).
+        node_.loop->when_writable(dealer_, [this] {
+            if (!welcomed_ && !closed_) send_hello();
+        });
         schedule_hello_retry();
     }
 }

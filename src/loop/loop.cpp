@@ -62,7 +62,19 @@ void Loop::add_socket(zmq::socket_ref socket, Task on_readable) {
 
 void Loop::remove_socket(zmq::socket_ref socket) {
     std::erase_if(sockets_, [&](const SocketEntry& e) { return e.handle == socket.handle(); });
+    cancel_when_writable(socket);
     poll_items_dirty_ = true;
+}
+
+void Loop::when_writable(zmq::socket_ref socket, Task fn) {
+    cancel_when_writable(socket);
+    writable_watches_.push_back({socket.handle(), std::make_shared<Task>(std::move(fn))});
+    poll_items_dirty_ = true;
+}
+
+void Loop::cancel_when_writable(zmq::socket_ref socket) {
+    if (std::erase_if(writable_watches_, [&](const SocketEntry& e) { return e.handle == socket.handle(); }) > 0)
+        poll_items_dirty_ = true;
 }
 
 Loop::TimerId Loop::add_timer(std::chrono::milliseconds delay, Task fn, bool repeat) {
@@ -138,6 +150,7 @@ void Loop::run_turn(std::chrono::milliseconds max_wait) {
     if (poll_items_dirty_) {
         poll_items_.clear();
         for (auto& s : sockets_) poll_items_.push_back({s.handle, 0, ZMQ_POLLIN, 0});
+        for (auto& w : writable_watches_) poll_items_.push_back({w.handle, 0, ZMQ_POLLOUT, 0});
         poll_items_.push_back({nullptr, wake_fd_, ZMQ_POLLIN, 0});
         poll_items_dirty_ = false;
     }
@@ -173,16 +186,26 @@ bool Loop::poll_sockets(std::chrono::milliseconds wait) {
         throw zmq::error_t();
     }
     if (rc > 0) {
-        // Copy the handlers first: a handler may add or remove sockets.
-        std::vector<std::pair<void*, std::shared_ptr<Task>>> ready;
-        for (std::size_t i = 0; i + 1 < poll_items_.size(); ++i)
-            if (poll_items_[i].revents & ZMQ_POLLIN) ready.emplace_back(poll_items_[i].socket, nullptr);
-        for (auto& entry : ready) {
-            void* const handle = entry.first;
-            auto it = std::find_if(sockets_.begin(), sockets_.end(), [handle](const SocketEntry& e) { return e.handle == handle; });
-            if (it != sockets_.end()) entry.second = it->handler;
+        // Copy the handlers first: a handler may add or remove sockets and watches.
+        std::vector<std::pair<void*, std::shared_ptr<Task>>> readable, writable;
+        const std::size_t watches_from = poll_items_.size() - 1 - writable_watches_.size();
+        for (std::size_t i = 0; i + 1 < poll_items_.size(); ++i) {
+            if (i < watches_from && (poll_items_[i].revents & ZMQ_POLLIN)) readable.emplace_back(poll_items_[i].socket, nullptr);
+            if (i >= watches_from && (poll_items_[i].revents & ZMQ_POLLOUT)) writable.emplace_back(poll_items_[i].socket, nullptr);
         }
-        for (auto& entry : ready)
+        auto find_handler = [](const std::vector<SocketEntry>& entries, void* handle) -> std::shared_ptr<Task> {
+            auto it = std::find_if(entries.begin(), entries.end(), [handle](const SocketEntry& e) { return e.handle == handle; });
+            return it == entries.end() ? nullptr : it->handler;
+        };
+        for (auto& entry : readable) entry.second = find_handler(sockets_, entry.first);
+        for (auto& entry : writable) {
+            entry.second = find_handler(writable_watches_, entry.first);
+            std::erase_if(writable_watches_, [&](const SocketEntry& e) { return e.handle == entry.first; });  // once
+            poll_items_dirty_ = true;
+        }
+        for (auto& entry : writable)
+            if (entry.second) timed_call(*entry.second, "writable handler");
+        for (auto& entry : readable)
             if (entry.second) timed_call(*entry.second, "socket handler");
         if (poll_items_.back().revents & ZMQ_POLLIN) drain_wake_fd();
     }

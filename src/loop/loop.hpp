@@ -43,6 +43,10 @@ public:
     /// Calls `on_readable` whenever `socket` has a message. The handler should drain it.
     void add_socket(zmq::socket_ref socket, Task on_readable);
     void remove_socket(zmq::socket_ref socket);
+    /// Runs `fn` once, as soon as `socket` can send (a DEALER with ZMQ_IMMEDIATE: once its
+    /// connection is up). One watch per socket; a new one replaces the old.
+    void when_writable(zmq::socket_ref socket, Task fn);
+    void cancel_when_writable(zmq::socket_ref socket);
     /// Runs `fn` after `delay`; if `repeat`, again every `delay` until cancelled.
     TimerId add_timer(std::chrono::milliseconds delay, Task fn, bool repeat = false);
     void cancel_timer(TimerId id);
@@ -118,6 +122,7 @@ private:
     std::atomic<std::thread::id> loop_thread_{};
 
     std::vector<SocketEntry> sockets_;
+    std::vector<SocketEntry> writable_watches_;  ///< polled for POLLOUT after sockets_
     std::vector<zmq_pollitem_t> poll_items_;
     bool poll_items_dirty_ = true;
     Clock::time_point last_poll_{};  ///< when zmq_poll last ran (see busy_poll_interval)
