@@ -153,3 +153,39 @@ TEST(Loop, BusyLoopStillServesItsSocketsAndTellsItIsBusy) {
     quiet->post([] {});
     EXPECT_TRUE(quiet->has_immediate_work()) << "a posted task is immediate work";
 }
+
+TEST(Loop, WhenWritableFiresOnceTheConnectionIsUpAndNeverWithoutOne) {
+    // A DEALER with ZMQ_IMMEDIATE cannot send before its connection is up: the watch tells when.
+    auto loop = std::make_shared<Loop>();
+    zmq::context_t ctx;
+    zmq::socket_t router(ctx, zmq::socket_type::router);
+    router.bind("tcp://127.0.0.1:*");
+    const std::string endpoint = router.get(zmq::sockopt::last_endpoint);
+    zmq::socket_t nowhere(ctx, zmq::socket_type::router);
+    nowhere.bind("tcp://127.0.0.1:*");
+    const std::string dead_endpoint = nowhere.get(zmq::sockopt::last_endpoint);
+    nowhere.close();  // nobody listens there any more
+
+    zmq::socket_t lonely(ctx, zmq::socket_type::dealer), dealer(ctx, zmq::socket_type::dealer);
+    lonely.set(zmq::sockopt::immediate, 1);
+    dealer.set(zmq::sockopt::immediate, 1);
+    lonely.connect(dead_endpoint);
+    int lonely_fired = 0, fired = 0, cancelled_fired = 0;
+    loop->when_writable(lonely, [&] { ++lonely_fired; });
+    dealer.connect(endpoint);
+    loop->when_writable(dealer, [&] { ++cancelled_fired; });
+    loop->cancel_when_writable(dealer);
+    loop->when_writable(dealer, [&] {
+        ++fired;
+        EXPECT_TRUE(dealer.send(zmq::str_buffer("hello"), zmq::send_flags::dontwait)) << "writable but the send failed";
+    });
+    loop->add_timer(300ms, [&] { loop->stop(); });
+    loop->run();
+    EXPECT_EQ(fired, 1) << "fires once, when the connection is up";
+    EXPECT_EQ(cancelled_fired, 0);
+    EXPECT_EQ(lonely_fired, 0) << "no connection, never writable";
+    zmq::message_t id, body;
+    ASSERT_TRUE(router.recv(id, zmq::recv_flags::dontwait));
+    ASSERT_TRUE(router.recv(body, zmq::recv_flags::dontwait));
+    EXPECT_EQ(body.to_string(), "hello");
+}
