@@ -67,7 +67,7 @@ int run(const Args& args) {
         if (pos.size() > 2) throw CliError(Exit::usage, "usage: zro call - [OBJECT] (see -h)");
         const std::string rename = pos.size() == 2 ? pos[1] : std::string();
         const auto urls = target_urls(args, timeout);
-        Node node;
+        Node node(args.node_options());
         ObjectCache cache(node, urls, timeout);
         for_each_stdin_json(node, [&](const Value& v, std::size_t n) {
             const std::string method = field_string(v, "method");
@@ -87,7 +87,7 @@ int run(const Args& args) {
     if (pos.size() < 2) throw CliError(Exit::usage, "usage: zro call OBJECT METHOD [ARG...], or zro call - (see -h)");
     const auto urls = target_urls(args, timeout, pos[0]);
     const auto deadline = Clock::now() + timeout;
-    Node node;
+    Node node(args.node_options());
     auto a = acquire_object(node, urls, pos[0], deadline, timeout);
     const std::vector<std::string> texts(pos.begin() + 2, pos.end());
     call_one(a, pos[0], pos[1], {}, &texts, deadline, timeout, args.json());

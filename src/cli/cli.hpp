@@ -11,6 +11,7 @@
 /// CMake picks the file up (src/cli/*.cpp); `zro -h` lists it by its order number.
 
 #include <zro/error.hpp>
+#include <zro/node.hpp>
 #include <zro/value.hpp>
 
 #include <chrono>
@@ -36,6 +37,7 @@ enum class Exit : int {
     read_only = 6,        ///< a write to a property whose mode does not allow it
     timeout = 7,          ///< the host answered but the object or the reply did not come in time
     no_discovery = 8,     ///< no --url given, and avahi-daemon (or the --registry) cannot be reached
+    refused = 9,          ///< a secured host refused our key (unauthorized), or its key could not be verified
 };
 
 /// What verbs throw to end with a message on stderr and an exit code.
@@ -81,6 +83,9 @@ public:
     std::chrono::milliseconds timeout(std::chrono::milliseconds fallback = std::chrono::seconds(5)) const;
     /// The URLs to use: every --url, else $ZRO_URL (split on commas). Empty if neither.
     std::vector<std::string> urls() const;
+    /// Node options from the security options (--key, --server-key, --known-hosts); the rest
+    /// default. Throws CliError(usage) for a bad key or a pin without --key.
+    NodeOptions node_options() const;
 
 private:
     std::map<std::string, std::vector<std::string>, std::less<>> values_;

@@ -3,6 +3,8 @@
 
 #include "cli.hpp"
 
+#include <zro/security.hpp>
+
 #include <poll.h>
 #include <unistd.h>
 
@@ -31,6 +33,8 @@ Exit exit_for(ErrorCode code) noexcept {
     case ErrorCode::timeout: return Exit::timeout;
     case ErrorCode::bad_url: return Exit::usage;
     case ErrorCode::not_connected: return Exit::no_host;
+    case ErrorCode::unauthorized:
+    case ErrorCode::host_unverified: return Exit::refused;
     default: return Exit::failed;
     }
 }
@@ -43,6 +47,9 @@ const std::vector<OptionSpec>& common_options() {
         {"registry", 0, "URL", "find hosts through the zro::Registry at URL instead of mDNS"},
         {"interface", 0, "IF", "browse mDNS on this interface only (default: every one avahi uses)"},
         {"timeout", 't', "T", "how long to wait: 3, 3s, 500ms, 1.5s, 2m"},
+        {"key", 0, "FILE", "this node's secret key file (NAME.key_secret, `zro keygen`): use CurveZMQ"},
+        {"server-key", 0, "URL=KEY", "pin the key of the host at URL: Z85 text or a .key file (repeatable)", true},
+        {"known-hosts", 0, "FILE", "pinned host keys, one 'URL KEY' per line"},
         {"json", 'j', "", "machine-readable JSON output"},
         {"no-color", 0, "", "no colours even on a terminal (NO_COLOR=1 does the same)"},
         {"help", 'h', "", "this help"},
@@ -123,6 +130,37 @@ const std::vector<std::string>& Args::all(std::string_view name) const {
 
 std::chrono::milliseconds Args::timeout(std::chrono::milliseconds fallback) const {
     return has("timeout") ? parse_duration(get("timeout"), "--timeout") : fallback;
+}
+
+NodeOptions Args::node_options() const {
+    NodeOptions o;
+    auto& sec = o.security;
+    if (has("key")) {
+        try {
+            sec.keys = KeyPair::load(get("key"));
+        } catch (const Error& e) {
+            throw CliError(Exit::usage, "--key " + get("key") + ": " + e.what());
+        }
+    }
+    for (const auto& pin : all("server-key")) {
+        const auto eq = pin.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == pin.size())
+            throw CliError(Exit::usage, "--server-key " + pin + ": expected URL=KEY (Z85 text or a .key file)");
+        const std::string url = pin.substr(0, eq), key = pin.substr(eq + 1);
+        if (is_valid_key(key)) {
+            sec.server_keys[url] = key;
+            continue;
+        }
+        try {
+            sec.server_keys[url] = load_public_key(key);
+        } catch (const Error& e) {
+            throw CliError(Exit::usage, "--server-key " + url + ": '" + key + "' is neither a Z85 key nor a readable key file (" + e.what() + ")");
+        }
+    }
+    sec.known_hosts_file = get("known-hosts");
+    if (!sec.enabled() && (!sec.server_keys.empty() || !sec.known_hosts_file.empty()))
+        throw CliError(Exit::usage, "--server-key and --known-hosts need --key: without a key pair zro talks plain ZeroMQ");
+    return o;
 }
 
 std::vector<std::string> Args::urls() const {

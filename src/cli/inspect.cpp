@@ -21,7 +21,7 @@ int run(const Args& args) {
     const std::string object = args.positional()[0];
     const auto timeout = args.timeout(std::chrono::seconds(5));
     const auto urls = target_urls(args, timeout, object);
-    Node node;
+    Node node(args.node_options());
     auto a = acquire_object(node, urls, object, Clock::now() + timeout, timeout);
     const Schema& s = a.replica->schema();
 

@@ -11,7 +11,7 @@ int run(const Args& args) {
     if (!args.positional().empty()) throw CliError(Exit::usage, "list takes no arguments (got '" + args.positional()[0] + "')");
     const auto timeout = args.timeout(std::chrono::seconds(3));
     const auto urls = target_urls(args, timeout);
-    Node node;
+    Node node(args.node_options());
     const auto hosts = ask_hosts(node, urls, Clock::now() + timeout);
     bool all_up = true;
     for (const auto& h : hosts) all_up = all_up && h.up;

@@ -79,6 +79,7 @@ std::vector<HostInfo> ask_hosts(Node& node, const std::vector<std::string>& urls
             p.info.error = "no answer";
         } else if (auto err = p.reply->error()) {
             p.info.error = err->code == ErrorCode::timeout ? std::string("no answer") : err->message;
+            p.info.refused = err->code == ErrorCode::unauthorized || err->code == ErrorCode::host_unverified;
         } else {
             p.info.round_trip = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - p.sent);
             const Value v = p.reply->value();
@@ -117,7 +118,11 @@ Acquired acquire_object(Node& node, const std::vector<std::string>& urls, const 
                     a.host = h;
                     found = true;
                 }
-        if (found || Clock::now() + std::chrono::milliseconds(400) >= deadline) break;
+        // A refusal is final (the key will not change while we wait): stop once every host that
+        // is not up refused us.
+        const bool all_down_refused =
+            std::all_of(hosts.begin(), hosts.end(), [](const HostInfo& h) { return h.up || h.refused; });
+        if (found || all_down_refused || Clock::now() + std::chrono::milliseconds(400) >= deadline) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
     a.list_time = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
@@ -128,6 +133,11 @@ Acquired acquire_object(Node& node, const std::vector<std::string>& urls, const 
             else down.push_back(h.error == "no answer" ? h.url : h.url + " (" + h.error + ")");
             for (const auto& o : h.objects) seen.push_back(o.name);
         }
+        std::vector<std::string> refusals;
+        for (const auto& h : hosts)
+            if (h.refused) refusals.push_back(h.error);
+        if (up.empty() && !refusals.empty())
+            throw CliError(Exit::refused, refusals.front() + (refusals.size() > 1 ? " (and " + std::to_string(refusals.size() - 1) + " more)" : ""));
         if (up.empty())
             throw CliError(Exit::no_host, "no host answered at " + url_list(down) + " within " + format_duration(timeout) +
                                               " (looking for object '" + name + "')");

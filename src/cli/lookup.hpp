@@ -38,6 +38,7 @@ struct HostInfo {
     std::string node_id;
     std::vector<ObjectInfo> objects;
     std::string error;         ///< why not up
+    bool refused = false;      ///< a secured host refused our key or we could not verify its key
     std::chrono::microseconds round_trip{0};
 };
 

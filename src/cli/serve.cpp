@@ -183,7 +183,14 @@ int run(const Args& args) {
         replies[method] = std::move(v);
     }
 
-    NodeOptions options;
+    NodeOptions options = args.node_options();  // --key makes it a CurveZMQ host
+    if (args.has("allowed") || args.has("allow-any-client")) {
+        if (!options.security.enabled()) throw CliError(Exit::usage, "--allowed and --allow-any-client need --key (the host's key pair)");
+        options.security.allowed_clients_dir = args.get("allowed");
+        options.security.allow_any_client = args.has("allow-any-client");
+    } else if (options.security.enabled()) {
+        throw CliError(Exit::usage, "--key without --allowed DIR (client keys) or --allow-any-client would refuse every client");
+    }
     options.discovery = args.has("mdns");  // publish _zro._tcp through avahi-daemon
     options.discovery_interface = args.get("interface");
     options.registry_url = args.get("registry");
@@ -236,7 +243,8 @@ int run(const Args& args) {
 
 const VerbRegistration reg{{"serve", 70, "host a mock source from a .rep class, driven by stdin",
                             "usage: zro serve FILE.rep --url URL [--class C] [--name N] [--set PROP=VALUE]...\n"
-                            "                 [--reply METHOD=JSON]... [--wait-void] [--exit-on-eof] [--mdns] [--registry URL]\n\n"
+                            "                 [--reply METHOD=JSON]... [--wait-void] [--exit-on-eof] [--mdns] [--registry URL]\n"
+                            "                 [--key FILE (--allowed DIR | --allow-any-client)]\n\n"
                             "Hosts a dynamic source of class C (the file's only class by default) under name N (the\n"
                             "class name by default) at URL, with the .rep defaults and the --set values. stdout gets\n"
                             "JSON lines (always JSON): {\"event\":\"serving\",...} once bound, {\"event\":\"call\",\"id\",\n"
@@ -249,18 +257,23 @@ const VerbRegistration reg{{"serve", 70, "host a mock source from a .rep class, 
                             "Calls are answered by --reply METHOD=JSON if given, void methods at once (unless\n"
                             "--wait-void), others from stdin (\"answered\":\"stdin\"). When stdin closes, unanswered calls\n"
                             "fail and serving goes on until Ctrl-C (or ends with --exit-on-eof). --mdns publishes the host\n"
-                            "through avahi-daemon; --registry URL registers the object with the registry at URL.\n\n"
+                            "through avahi-daemon; --registry URL registers the object with the registry at URL.\n"
+                            "With --key (a `zro keygen` secret file) the host speaks CurveZMQ only and admits the clients\n"
+                            "whose public keys are in the --allowed directory (re-read when it changes).\n\n"
                             "examples:\n"
                             "  zro serve simpleswitch.rep --url tcp://127.0.0.1:5555\n"
                             "  zro serve thermostat.rep --url tcp://0.0.0.0:5555 --set temperature=21.5 --reply setMode=true\n"
-                            "  ./my_script.py | zro serve device.rep --url tcp://127.0.0.1:5555 | ./my_script_reader.py",
+                            "  ./my_script.py | zro serve device.rep --url tcp://127.0.0.1:5555 | ./my_script_reader.py\n"
+                            "  zro serve device.rep --url tcp://0.0.0.0:5555 --key keys/hub.key_secret --allowed clients/",
                             {{"class", 'c', "C", "the class to serve (when the file has several)"},
                              {"name", 'n', "N", "the name to share it under (default: the class name)"},
                              {"set", 's', "PROP=VALUE", "an initial value (JSON, or text for strings)", true},
                              {"reply", 'r', "METHOD=JSON", "answer every call of METHOD with this result", true},
                              {"mdns", 0, "", "publish it through avahi-daemon (mDNS) so `zro list` finds it without --url"},
                              {"wait-void", 0, "", "answer void methods from stdin too"},
-                             {"exit-on-eof", 0, "", "stop serving when stdin closes"}},
+                             {"exit-on-eof", 0, "", "stop serving when stdin closes"},
+                             {"allowed", 0, "DIR", "with --key: the directory of allowed client public keys (*.key)"},
+                             {"allow-any-client", 0, "", "with --key: encrypt, but admit any client key"}},
                             run}};
 
 } // namespace

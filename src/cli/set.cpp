@@ -42,7 +42,7 @@ int run(const Args& args) {
         if (pos.size() > 2) throw CliError(Exit::usage, "usage: zro set - [OBJECT] (see -h)");
         const std::string rename = pos.size() == 2 ? pos[1] : std::string();
         const auto urls = target_urls(args, timeout);
-        Node node;
+        Node node(args.node_options());
         ObjectCache cache(node, urls, timeout);
         for_each_stdin_json(node, [&](const Value& v, std::size_t n) {
             const std::string prop = field_string(v, "property");
@@ -58,7 +58,7 @@ int run(const Args& args) {
     if (pos.size() != 3) throw CliError(Exit::usage, "usage: zro set OBJECT PROPERTY VALUE, or zro set - (see -h)");
     const auto urls = target_urls(args, timeout, pos[0]);
     const auto deadline = Clock::now() + timeout;
-    Node node;
+    Node node(args.node_options());
     auto a = acquire_object(node, urls, pos[0], deadline, timeout);
     set_one(a, pos[0], pos[1], {}, false, pos[2], deadline, timeout, args.json());
     return 0;

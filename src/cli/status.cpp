@@ -27,7 +27,7 @@ int run(const Args& args) {
     int probes = 5;
     if (args.has("probes")) probes = std::max(1, std::atoi(args.get("probes").c_str()));
 
-    Node node;
+    Node node(args.node_options());
     InterruptScope on_interrupt([&node] { node.stop(); });
     auto a = acquire_object(node, urls, object, Clock::now() + timeout, timeout);
     DynamicReplica& r = *a.replica;

@@ -30,7 +30,7 @@ int run(const Args& args) {
     const bool changes_only = args.has("changes-only");
     const Style st = style_for(args);
 
-    Node node;
+    Node node(args.node_options());
     InterruptScope on_interrupt([&node] { node.stop(); });
     auto a = acquire_object(node, urls, object, start + timeout, timeout);
     DynamicReplica& r = *a.replica;

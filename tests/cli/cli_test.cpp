@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -564,6 +565,41 @@ TEST(CliServe, ExitOnEofFailsPendingCalls) {
     auto sst = s.proc->wait_exit(5s);
     ASSERT_TRUE(sst);
     EXPECT_EQ(WEXITSTATUS(*sst), 0);
+}
+
+// ---- CurveZMQ from the command line ---------------------------------------------------------------
+
+TEST(CliSecurity, KeyedServeAdmitsAllowedClientsAndRefusesOthersWithExit9) {
+    char tmpl[] = "/tmp/zro-cli-keys-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    const std::string dir = tmpl;
+    for (const char* name : {"hub", "ok", "stranger"})
+        ASSERT_EQ(zro({"keygen", dir + "/keys", "--name", name}).code, 0);
+    std::filesystem::create_directories(dir + "/allowed");
+    std::filesystem::copy_file(dir + "/keys/ok.key", dir + "/allowed/ok.key");
+
+    Served hub("mock.rep", {"--key", dir + "/keys/hub.key_secret", "--allowed", dir + "/allowed"});
+    const std::string pin = hub.url + "=" + dir + "/keys/hub.key";  // a .key file as the pin
+
+    auto r = zro({"get", "Mock", "label", "--url", hub.url, "--key", dir + "/keys/ok.key_secret", "--server-key", pin});
+    EXPECT_EQ(r.code, 0) << r;
+    EXPECT_EQ(r.out, "\"kitchen\"\n") << r;
+
+    // A key the host does not list: refused, exit 9, and the message says why.
+    r = zro({"get", "Mock", "label", "--url", hub.url, "--key", dir + "/keys/stranger.key_secret", "--server-key", pin,
+             "--timeout", "3s"});
+    EXPECT_EQ(r.code, 9) << r;
+    EXPECT_TRUE(contains(r.err, "unauthorized") || contains(r.err, "allow-list")) << r;
+
+    // No key at all against a secured host: refused too (never a plain session).
+    r = zro({"get", "Mock", "label", "--url", hub.url, "--timeout", "2s"});
+    EXPECT_EQ(r.code, 9) << r;
+
+    // Usage errors: a pin without --key, a key that is neither Z85 nor a file, --key without an allow-list.
+    EXPECT_EQ(zro({"get", "Mock", "--url", hub.url, "--server-key", pin}).code, 2);
+    EXPECT_EQ(zro({"get", "Mock", "--url", hub.url, "--key", dir + "/keys/ok.key_secret", "--server-key", hub.url + "=nope"}).code, 2);
+    EXPECT_EQ(zro({"serve", reps + "/mock.rep", "--url", "tcp://127.0.0.1:0", "--key", dir + "/keys/hub.key_secret"}).code, 2);
+    std::filesystem::remove_all(dir);
 }
 
 } // namespace
