@@ -99,9 +99,10 @@ fi
 
 # ---- build -------------------------------------------------------------------------------------
 echo "zro bench: configuring $build/ (RelWithDebInfo, ZRO_BUILD_BENCH=ON)"
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZRO_BUILD_BENCH=ON -DZRO_BUILD_DEMOS=OFF >"$build.configure.log" 2>&1 \
-  || { cat "$build.configure.log" >&2; exit 1; }
-grep "zro bench:" "$build.configure.log" || true
+mkdir -p "$build"
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZRO_BUILD_BENCH=ON -DZRO_BUILD_DEMOS=OFF >"$build/configure.log" 2>&1 \
+  || { cat "$build/configure.log" >&2; exit 1; }
+grep "zro bench:" "$build/configure.log" || true
 echo "zro bench: building the benchmark targets (-j$jobs)"
 cmake --build "$build" --target zro_bench -j"$jobs"
 built=$(date +%s)

@@ -451,7 +451,7 @@ int main(int argc, char** argv) {
         S.n_stall = 300000;
         S.n_seq = 5000;
         S.n_pipe = 20000;
-        S.init_iters = 5;  // zro's fresh-node init costs ~1 s each today (docs/PERFORMANCE.md)
+        S.init_iters = 10;
         S.stall_reps = 1;
     } else {
         S.n_prop = 200000;
