@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -102,6 +103,14 @@ public:
     const ReplicaStats& stats() const noexcept;
     /// The source's class signature once known (from the snapshot); empty before.
     const std::string& source_signature() const noexcept;
+    /// Stream position: the sequence number of the last event (change or signal) applied, or of
+    /// the snapshot last applied. Inside a change or signal callback it is that event's own.
+    /// 0 before the first snapshot; sequence numbers restart when the source restarts.
+    std::uint64_t last_seq() const noexcept;
+    /// When the host serving this replica was last heard from on its state stream (changes,
+    /// heartbeats: at least once per heartbeat interval while it is alive); nullopt while the
+    /// replica has no host. Three silent intervals make the replica Suspect.
+    std::optional<std::chrono::steady_clock::time_point> last_heard() const noexcept;
 
     /// First time the replica becomes valid.
     Connection on_initialized(std::function<void()> fn);

@@ -2,6 +2,7 @@
 #include <zro/replica.hpp>
 
 #include "engine/node_core.hpp"
+#include "engine/link.hpp"
 #include "engine/replica_core.hpp"
 #include "wire/protocol.hpp"
 
@@ -45,6 +46,13 @@ const std::string& Replica::last_reason() const noexcept { return core_->reason;
 const ReplicaStats& Replica::stats() const noexcept { return core_->stats; }
 const std::string& Replica::source_signature() const noexcept { return core_->signature; }
 const Schema* Replica::current_schema() const noexcept { return core_->schema.get(); }
+std::uint64_t Replica::last_seq() const noexcept { return core_->last_seq(); }
+
+std::optional<std::chrono::steady_clock::time_point> Replica::last_heard() const noexcept {
+    const detail::Link* link = core_->link();
+    if (!link || link->last_heard() == std::chrono::steady_clock::time_point{}) return std::nullopt;
+    return link->last_heard();
+}
 
 Connection Replica::on_initialized(std::function<void()> fn) {
     return Connection(core_->initialized_cbs, core_->initialized_cbs.add(std::move(fn)));

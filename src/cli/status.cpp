@@ -7,6 +7,7 @@
 #include <zro/dynamic_replica.hpp>
 
 #include <algorithm>
+#include <optional>
 
 namespace zro::cli {
 namespace {
@@ -47,6 +48,10 @@ int run(const Args& args) {
 
     const ReplicaStats& st = r.stats();
     const std::string state(to_string(r.state()));
+    // Age of the last publication from the host: heartbeats keep it under one interval.
+    std::optional<std::chrono::microseconds> heard_age;
+    if (auto heard = r.last_heard())
+        heard_age = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - *heard);
     if (args.json()) {
         Value::Map rtt;
         if (!rtts.empty()) {
@@ -63,6 +68,8 @@ int run(const Args& args) {
             {"node_id", a.host.node_id},
             {"state", state},
             {"last_reason", r.last_reason()},
+            {"last_seq", r.last_seq()},
+            {"last_heard_ms", heard_age ? Value(ms(*heard_age)) : Value()},
             {"time_to_valid_ms", ms(a.valid_time)},
             {"request_round_trip", Value(std::move(rtt))},
             {"sample_ms", static_cast<std::int64_t>(sample.count())},
@@ -87,6 +94,9 @@ int run(const Args& args) {
     t.row({"host", a.host.url + "  node " + a.host.node_id});
     t.row({"state", r.valid() ? sty.green(state) : sty.red(state)});
     t.row({"last suspect reason", r.last_reason().empty() ? sty.dim("(never suspect)") : r.last_reason()});
+    t.row({"last heard from host", heard_age ? ms_text(*heard_age) + " ago" + sty.dim("  (heartbeats keep it under one interval)")
+                                                : sty.dim("(no host)")});
+    t.row({"stream position", "seq " + std::to_string(r.last_seq())});
     t.row({"time to valid", ms_text(a.valid_time) + sty.dim("  (handshake + snapshot)")});
     if (!rtts.empty())
         t.row({"request round trip", ms_text(rtts.front()) + " min, " + ms_text(rtts[rtts.size() / 2]) + " median, " +

@@ -86,8 +86,10 @@ int run(const Args& args) {
         prev = v;
         if (!wanted(name)) return;
         const auto& p = s.properties()[*s.property_index(name)];
-        emit({kv("event", "changed"), kv("property", std::string(name)), kv("value", v)},
-             object + "." + st.bold(std::string(name)) + " = " + st.cyan(value_text(v, p.type, s)));
+        const std::uint64_t seq = r.last_seq();  // this change's own, inside the callback
+        emit({kv("event", "changed"), kv("property", std::string(name)), kv("value", v), kv("seq", seq)},
+             object + "." + st.bold(std::string(name)) + " = " + st.cyan(value_text(v, p.type, s)) +
+                 st.dim("  seq " + std::to_string(seq)));
         count_one();
     });
     r.on_signal([&](std::string_view name, const std::vector<Value>& sig_args) {
@@ -98,8 +100,10 @@ int run(const Args& args) {
             if (i) text += ", ";
             text += value_text(sig_args[i], i < g.params.size() ? g.params[i].type : "var", s);
         }
-        emit({kv("event", "signal"), kv("signal", std::string(name)), kv("args", Value(sig_args))},
-             object + "." + st.bold(std::string(name)) + st.yellow("(" + text + ")") + "  signal");
+        const std::uint64_t seq = r.last_seq();
+        emit({kv("event", "signal"), kv("signal", std::string(name)), kv("args", Value(sig_args)), kv("seq", seq)},
+             object + "." + st.bold(std::string(name)) + st.yellow("(" + text + ")") + "  signal" +
+                 st.dim("  seq " + std::to_string(seq)));
         count_one();
     });
     r.on_state_changed([&](ReplicaState now, ReplicaState before) {

@@ -34,6 +34,8 @@ public:
     const std::string& url() const noexcept { return url_str_; }
     bool welcomed() const noexcept { return welcomed_; }
     const std::string& peer_id() const noexcept { return peer_id_; }
+    /// When a publication (any: events, heartbeat, sync) last arrived from the host.
+    Loop::Clock::time_point last_heard() const noexcept { return last_heard_; }
 
     /// Subscribes to an object's topic (reference-counted per replica).
     void subscribe(const std::string& topic);

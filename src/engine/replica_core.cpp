@@ -242,9 +242,13 @@ void ReplicaCore::on_snapshot(Link& from, const Value::List& m) {
     }
     // What could not be recovered: signals are events, a snapshot does not bring them back.
     if (initialized_once_ && epoch == epoch_) {
-        ++stats.repaired_by_snapshot;
-        notice(ReplicaNotice::Kind::resynchronized, applied_ + 1, seq, seq > applied_ ? seq - applied_ : 0,
-               "resynchronized by snapshot at seq " + std::to_string(seq));
+        // A snapshot at the position we already hold (a check after a silent host came back)
+        // repaired nothing: no notice.
+        if (seq > applied_) {
+            ++stats.repaired_by_snapshot;
+            notice(ReplicaNotice::Kind::resynchronized, applied_ + 1, seq, seq - applied_,
+                   "resynchronized by snapshot at seq " + std::to_string(seq));
+        }
         if (signals > signals_) {
             stats.signals_lost += signals - signals_;
             notice(ReplicaNotice::Kind::signals_lost, applied_ + 1, seq, signals - signals_,

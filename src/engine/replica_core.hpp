@@ -36,6 +36,7 @@ public:
     const std::string& name() const noexcept { return name_; }
     const std::string& topic() const noexcept { return topic_; }
     Link* link() const noexcept { return link_; }
+    std::uint64_t last_seq() const noexcept { return applied_; }
     /// The node's loop, or nullptr once the node is gone.
     std::shared_ptr<Loop> loop_ref() const;
 

@@ -423,6 +423,8 @@ TEST_F(Cli, WatchSeesStdinSetsAndSignals) {
     const Value j = json(sig->text);
     EXPECT_EQ(j.at("signal"), Value("alarm"));
     EXPECT_EQ(j.at("args"), (Value{3, "hot"}));
+    // Each event carries its stream position: the signal came after the change.
+    EXPECT_GT(j.at("seq").as<std::uint64_t>(), json(first->text).at("seq").as<std::uint64_t>());
     EXPECT_EQ(j.at("object"), Value("Mock"));
     EXPECT_TRUE(contains(j.at("time").as_string(), "T"));
     auto st = w.wait_exit(5s);  // --count 2 reached
@@ -482,6 +484,10 @@ TEST_F(Cli, StatusReportsStateAndCounters) {
     EXPECT_EQ(j.at("stats").at("signals_lost"), Value(0));
     EXPECT_EQ(j.at("request_round_trip").at("probes"), Value(5));
     EXPECT_EQ(j.at("url"), Value(mock().url));
+    // The host publishes at least once per heartbeat (1 s by default).
+    ASSERT_TRUE(j.at("last_heard_ms").is_number()) << r;
+    EXPECT_LT(j.at("last_heard_ms").as<double>(), 1500.0) << r;
+    EXPECT_TRUE(j.at("last_seq").is_number()) << r;
     r = zro(at({"status", "Mock", "--sample", "0"}));
     ASSERT_EQ(r.code, 0) << r;
     EXPECT_TRUE(contains(r.out, "request round trip")) << r;

@@ -328,6 +328,9 @@ TEST(Node, BusyLoopBatchesOneChangePerTurnAndDeliversEveryChangeInOrder) {
         EXPECT_EQ(seen, expected);
         const auto& st = rep->stats();
         EXPECT_EQ(st.gaps_detected, 0u);
+        EXPECT_EQ(rep->last_seq(), static_cast<std::uint64_t>(changes)) << "one seq per change";
+        ASSERT_TRUE(rep->last_heard());
+        EXPECT_LT(std::chrono::steady_clock::now() - *rep->last_heard(), 1s);
         if (delay.count() > 0)
             EXPECT_LT(st.event_messages, static_cast<std::uint64_t>(changes / 4)) << "changes were not batched";
         else
