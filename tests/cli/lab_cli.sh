@@ -17,7 +17,7 @@ pids=()
 
 skip() { echo "SKIPPED: $*"; exit 77; }
 [[ $(id -u) -eq 0 ]] || skip "lab tests need root (network namespaces)"
-command -v avahi-daemon >/dev/null && command -v dbus-daemon >/dev/null \
+command -v avahi-daemon >/dev/null && command -v avahi-browse >/dev/null && command -v dbus-daemon >/dev/null \
   || skip "avahi-daemon and dbus-daemon are not installed (scripts/setup.sh installs them)"
 ip netns add "${lab}-probe" 2>/dev/null || skip "cannot create a network namespace here"
 ip netns del "${lab}-probe"
@@ -61,6 +61,15 @@ mkfifo "$work/serve.in" && exec 3<>"$work/serve.in"
 on h1 "$zro" serve "$reps/mock.rep" --mdns --url tcp://0.0.0.0:5555 --reply add=42 <"$work/serve.in" >"$work/serve.log" 2>&1 &
 pids+=($!)
 wait_for "$work/serve.log" '"event":"serving"' 10 || fail "zro serve did not start on h1"
+# "serving" means bound; the mDNS announcement follows once avahi-daemon has probed the name
+# (about a second, longer on a busy machine). Wait until h2's daemon sees it (avahi-browse:
+# the real Avahi tool), so the check below measures zro, not the announcement's timing.
+seen=0
+for _ in $(seq 1 30); do
+  if on h2 timeout 5 avahi-browse -rtp _zro._tcp 2>/dev/null | grep -q '^=.*10\.250\.0\.1'; then seen=1; break; fi
+  sleep 0.3
+done
+[[ $seen -eq 1 ]] || fail "h2's avahi-daemon never saw the service zro serve --mdns published on h1"
 
 # h2 knows no URL: every verb goes through mDNS.
 check list 0 "$zro" list --json
