@@ -560,9 +560,23 @@ void HostEngine::on_list(const std::string& rid, const Value::List& m) {
 
 // ---- replies -----------------------------------------------------------------------------------
 
-void HostEngine::send_to(const std::string& rid, const Writer& w) {
+namespace {
+/// Replies at least this big are handed to ZeroMQ without a copy (a snapshot may be megabytes).
+constexpr std::size_t zero_copy_bytes = 64 * 1024;
+
+zmq::message_t message_from(Writer& w) {
+    if (w.size() < zero_copy_bytes) return zmq::message_t(w.data(), w.size());
+    // ZeroMQ frees it (on its I/O thread) once sent; the Writer starts over with a new buffer.
+    auto* owned = new std::string(w.take());
+    w.clear();
+    w.buffer().reserve(owned->size());  // the next big reply is encoded without regrowing
+    return zmq::message_t(owned->data(), owned->size(), [](void*, void* hint) { delete static_cast<std::string*>(hint); }, owned);
+}
+} // namespace
+
+void HostEngine::send_to(const std::string& rid, Writer& w) {
     zmq::message_t id(rid.data(), rid.size());
-    zmq::message_t body(w.data(), w.size());
+    zmq::message_t body = message_from(w);
     try {
         // ROUTER_MANDATORY + DONTWAIT: an unknown or full peer is an error value, never a stall.
         if (!router_.send(id, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {

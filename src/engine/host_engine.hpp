@@ -132,7 +132,8 @@ private:
     void flush_dirty();
     void flush(HostedObject& obj);
     void publish(const std::string& topic, const char* data, std::size_t size);
-    void send_to(const std::string& routing_id, const wire::Writer& w);
+    /// Sends `w` to one peer; a big `w` gives its buffer to ZeroMQ (it is empty afterwards).
+    void send_to(const std::string& routing_id, wire::Writer& w);
     void send_error(const std::string& routing_id, const Value& req_id, ErrorCode code, const std::string& message);
     void send_snapshot(const std::string& routing_id, const Value& req_id, HostedObject& obj, bool with_schema);
     void note_malformed(const std::string& routing_id, const std::string& why);

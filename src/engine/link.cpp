@@ -193,7 +193,7 @@ void Link::on_dealer_readable() {
             continue;
         }
         auto decoded = decode(m.data(), m.size());
-        const Value* v = std::get_if<Value>(&decoded);
+        Value* v = std::get_if<Value>(&decoded);  // mutable: a snapshot's values are moved out
         if (!v || !v->is_list() || v->as_list().size() < 2 || v->as_list()[0].kind() != Value::Kind::uint64) {
             if (log_limit_.allow()) log(LogLevel::warn, "link ", url_str_, ": dropped a malformed reply");
             continue;
@@ -207,7 +207,7 @@ void Link::on_dealer_readable() {
     }
 }
 
-void Link::handle_reply(const Value::List& m) {
+void Link::handle_reply(Value::List& m) {
     const auto type = m[0].as<std::uint64_t>();
     switch (type) {
     case msg::welcome: {

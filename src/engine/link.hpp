@@ -72,7 +72,8 @@ private:
 
     void on_dealer_readable();
     void on_sub_readable();
-    void handle_reply(const Value::List& m);
+    /// Dispatches one decoded reply. Mutable: a SNAPSHOT's values are moved into the replica.
+    void handle_reply(Value::List& m);
     void send_hello();
     void schedule_hello_retry();
     void finish_call(std::uint64_t call_id, Value result, std::optional<CallError> error);

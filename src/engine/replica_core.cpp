@@ -203,7 +203,7 @@ void ReplicaCore::start_repair(std::uint64_t seen_first_seq) {
     if (!link_->send(w)) sync_ = Sync::idle;
 }
 
-void ReplicaCore::on_snapshot(Link& from, const Value::List& m) {
+void ReplicaCore::on_snapshot(Link& from, Value::List& m) {
     if (!owner_ || sync_ == Sync::idle || sync_ == Sync::subscribing || request_link_ != &from) return;
     std::shared_ptr<const Schema> new_schema;
     std::vector<Value> values;
@@ -229,7 +229,7 @@ void ReplicaCore::on_snapshot(Link& from, const Value::List& m) {
         else if (schema && schema->signature() == sig) new_schema = schema;
         else throw Error(ErrorCode::malformed_message, "snapshot without the schema a dynamic replica needs");
         if (new_schema->signature() != sig) throw Error(ErrorCode::malformed_message, "snapshot schema does not match its signature");
-        values = m[7].as_list();
+        values = std::move(m[7].as_list());
         const auto& props = new_schema->properties();
         if (values.size() != props.size()) throw Error(ErrorCode::malformed_message, "snapshot has " + std::to_string(values.size()) + " values for " + std::to_string(props.size()) + " properties");
         for (std::size_t i = 0; i < values.size(); ++i)

@@ -47,7 +47,8 @@ public:
     /// (the hot path builds a Value only for each event's data).
     void on_events(Link& from, std::string_view bytes);
     /// SNAPSHOT / REPLAYED / ERROR answering a request this replica made.
-    void on_snapshot(Link& from, const Value::List& msg);
+    /// `msg` is consumed: its values are moved out (a snapshot may hold megabytes).
+    void on_snapshot(Link& from, Value::List& msg);
     void on_replayed(Link& from, const Value::List& msg);
     void on_request_failed(Link& from, ErrorCode code, const std::string& message);
     /// The link reconnected to a new host instance (another node id behind the same URL).
