@@ -118,24 +118,21 @@ Acquired acquire_object(Node& node, const std::vector<std::string>& urls, const 
                     a.host = h;
                     found = true;
                 }
-        // A refusal is final (the key will not change while we wait): stop once every host that
-        // is not up refused us.
-        const bool all_down_refused =
-            std::all_of(hosts.begin(), hosts.end(), [](const HostInfo& h) { return h.up || h.refused; });
-        if (found || all_down_refused || Clock::now() + std::chrono::milliseconds(400) >= deadline) break;
+        // A refusal is final (the key will not change while we wait): stop once every host
+        // refused us. A host that is up may still share the object later: keep asking it.
+        const bool all_refused = std::all_of(hosts.begin(), hosts.end(), [](const HostInfo& h) { return h.refused; });
+        if (found || all_refused || Clock::now() + std::chrono::milliseconds(400) >= deadline) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
     a.list_time = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
     if (!found) {
-        std::vector<std::string> down, up, seen;
+        std::vector<std::string> down, up, seen, refusals;
         for (const auto& h : hosts) {
             if (h.up) up.push_back(h.url);
             else down.push_back(h.error == "no answer" ? h.url : h.url + " (" + h.error + ")");
+            if (h.refused) refusals.push_back(h.error);
             for (const auto& o : h.objects) seen.push_back(o.name);
         }
-        std::vector<std::string> refusals;
-        for (const auto& h : hosts)
-            if (h.refused) refusals.push_back(h.error);
         if (up.empty() && !refusals.empty())
             throw CliError(Exit::refused, refusals.front() + (refusals.size() > 1 ? " (and " + std::to_string(refusals.size() - 1) + " more)" : ""));
         if (up.empty())

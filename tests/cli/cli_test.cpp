@@ -6,6 +6,8 @@
 
 #include "cli/json.hpp"
 
+#include <zro/zro.hpp>
+
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -606,6 +608,24 @@ TEST(CliSecurity, KeyedServeAdmitsAllowedClientsAndRefusesOthersWithExit9) {
     EXPECT_EQ(zro({"get", "Mock", "--url", hub.url, "--key", dir + "/keys/ok.key_secret", "--server-key", hub.url + "=nope"}).code, 2);
     EXPECT_EQ(zro({"serve", reps + "/mock.rep", "--url", "tcp://127.0.0.1:0", "--key", dir + "/keys/hub.key_secret"}).code, 2);
     std::filesystem::remove_all(dir);
+}
+
+// ---- finding objects ------------------------------------------------------------------------------
+
+TEST(CliLookup, KeepsAskingAHostThatAnswersUntilItSharesTheObject) {
+    zro::Host host("tcp://127.0.0.1:*");
+    zro::Schema schema("Late");
+    schema.add_property("n", "int32", 7);
+    zro::DynamicSource src(schema);
+    host.start();
+    Result r;
+    std::thread getter([&] { r = zro({"get", "Late", "n", "--url", host.url(), "--timeout", "5s"}); });
+    // The host answers at once but shares the object only later (the scenario, not a wait).
+    std::this_thread::sleep_for(800ms);
+    auto reg = host.enable_remoting(src, "Late");
+    getter.join();
+    EXPECT_EQ(r.code, 0) << r;
+    EXPECT_EQ(r.out, "7\n") << r;
 }
 
 } // namespace
