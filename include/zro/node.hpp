@@ -28,11 +28,14 @@
 namespace zro {
 
 struct NodeOptions {
-    /// How often hosts publish heartbeats and clients ping; a replica turns suspect after
-    /// three intervals of silence. Hosts tell clients theirs in the handshake.
+    /// How often this node's host publishes heartbeats. Hosts tell clients theirs in the
+    /// handshake, and a client follows the interval of the host it talks to (it pings once per
+    /// host interval; a replica turns suspect after three host intervals of silence); this
+    /// node's own value only paces its handshake attempts before a host has answered.
     std::chrono::milliseconds heartbeat_interval{1000};
     /// Largest message accepted or sent (bytes). Larger frames are refused with `too_large`
-    /// before sending; ZeroMQ drops the connection of a peer that sends more than twice this.
+    /// before sending (also when they exceed the limit the host announced in its handshake);
+    /// ZeroMQ drops the connection of a peer that sends more than twice this.
     std::size_t max_message_size = 16u << 20;
     /// How many recent messages per object a host keeps to replay to replicas that missed some.
     std::size_t history_messages = 1024;

@@ -15,7 +15,8 @@ using namespace wire;
 
 Link::Link(NodeCore& node, std::string_view url)
     : node_(node), url_(parse_url(url)), url_str_(url_.str()),
-      dealer_(*node.context, zmq::socket_type::dealer), sub_(*node.context, zmq::socket_type::sub) {
+      dealer_(*node.context, zmq::socket_type::dealer), sub_(*node.context, zmq::socket_type::sub),
+      heartbeat_(node.heartbeat()), max_request_(node.options_.max_message_size) {
     if (url_.scheme == "tcp" && url_.port == "*") throw Error(ErrorCode::bad_url, "cannot connect to a wildcard port: " + url_str_);
     configure_dealer(dealer_, node_.options_);
     configure_sub(sub_, node_.options_);
@@ -42,7 +43,7 @@ void Link::close() {
 }
 
 bool Link::send(const Writer& w) {
-    if (closed_ || w.size() > node_.options_.max_message_size) return false;
+    if (closed_ || w.size() > max_request_) return false;
     zmq::message_t m(w.data(), w.size());
     // IMMEDIATE + DONTWAIT: no live connection (or a full queue) is a failed send, not a stall.
     return dealer_.send(m, zmq::send_flags::dontwait).has_value();
@@ -75,7 +76,7 @@ void Link::schedule_hello_retry() {
         hello_timer_ = 0;
         if (!welcomed_ && !closed_) send_hello();
     });
-    hello_backoff_ = std::min(2 * hello_backoff_, std::max(node_.heartbeat(), std::chrono::milliseconds(10)));
+    hello_backoff_ = std::min(2 * hello_backoff_, std::max(heartbeat_, std::chrono::milliseconds(10)));
 }
 
 void Link::subscribe(const std::string& topic) {
@@ -105,9 +106,8 @@ PendingReply<Value> Link::start_call(ReplicaCore& replica, std::uint64_t call_id
     auto state = std::make_shared<ReplyState>();
     state->loop = node_.loop;
     PendingReply<Value> reply(state);
-    if (request.size() > node_.options_.max_message_size) {
-        state->finish({}, CallError{ErrorCode::too_large, "request of " + std::to_string(request.size()) +
-                                                              " bytes exceeds max_message_size"});
+    if (request.size() > max_request_) {
+        state->finish({}, too_large(request.size()));
         return reply;
     }
     if (!send(request)) {
@@ -128,6 +128,10 @@ PendingReply<Value> Link::request(std::uint64_t id, const Writer& request, std::
     PendingReply<Value> reply(state);
     if (auto refused = security_->refused(); refused && !welcomed_) {  // the last handshake was refused
         state->finish({}, std::move(*refused));
+        return reply;
+    }
+    if (request.size() > max_request_) {
+        state->finish({}, too_large(request.size()));
         return reply;
     }
     if (welcomed_ && !send(request)) {
@@ -160,9 +164,31 @@ void Link::fail_calls(const ReplicaCore* replica, ErrorCode code, const std::str
     for (auto id : ids) finish_call(id, {}, CallError{code, message});
 }
 
+CallError Link::too_large(std::size_t size) const {
+    const bool hosts_limit = max_request_ < node_.options_.max_message_size;
+    return CallError{ErrorCode::too_large, "request of " + std::to_string(size) + " bytes exceeds " +
+                                               (hosts_limit ? "the limit of host " + url_str_ : std::string("this node's limit")) +
+                                               " (max_message_size " + std::to_string(max_request_) + " bytes)"};
+}
+
+void Link::adopt_host_limits(const Value& heartbeat_ms, const Value& max_message_size) {
+    // Checked before anything of the WELCOME is used: a host that sends nonsense here is not
+    // welcomed (the HELLO is repeated), rather than pacing this link at 0 ms or never.
+    const auto hb = heartbeat_ms.as<std::uint64_t>();
+    const auto max = max_message_size.as<std::uint64_t>();
+    if (hb < 1 || hb > 3'600'000) throw Error(ErrorCode::malformed_message, "WELCOME heartbeat_ms " + std::to_string(hb) + " is not in 1..3600000");
+    if (max < 256) throw Error(ErrorCode::malformed_message, "WELCOME max_message_size " + std::to_string(max) + " is below 256");
+    const std::chrono::milliseconds interval(static_cast<std::chrono::milliseconds::rep>(hb));
+    max_request_ = std::min<std::size_t>(node_.options_.max_message_size, static_cast<std::size_t>(max));
+    if (interval != heartbeat_) {
+        heartbeat_ = interval;
+        node_.link_heartbeat_changed();  // the node's tick follows the fastest host
+    }
+}
+
 void Link::tick(Loop::Clock::time_point now) {
     if (closed_) return;
-    const auto hb = node_.heartbeat();
+    const auto hb = heartbeat_;
     if (welcomed_ && now - last_heard_ > 3 * hb) {
         welcomed_ = false;  // quiet host: handshake again, it may be a new instance
         log(LogLevel::info, "link ", url_str_, ": host silent for ",
@@ -213,6 +239,7 @@ void Link::handle_reply(Value::List& m) {
     case msg::welcome: {
         if (m.size() < 6) throw Error(ErrorCode::malformed_message, "short WELCOME");
         const std::string& id = m[2].as_string();
+        adopt_host_limits(m[4], m[5]);
         const std::string sub_ep = pub_connect_endpoint(url_, m[3].as_string());
         const bool new_instance = !peer_id_.empty() && id != peer_id_;
         if (sub_ep != sub_endpoint_ || id != peer_id_) {

@@ -36,6 +36,14 @@ public:
     const std::string& peer_id() const noexcept { return peer_id_; }
     /// When a publication (any: events, heartbeat, sync) last arrived from the host.
     Loop::Clock::time_point last_heard() const noexcept { return last_heard_; }
+    /// The heartbeat interval that paces this link: the host's, from its last WELCOME (the host
+    /// publishes at that rate, so silence is measured against it); the node's own before the
+    /// first WELCOME. PINGs go out once per interval; three intervals of silence mean the host
+    /// is gone (Link::tick, ReplicaCore::tick).
+    std::chrono::milliseconds heartbeat() const noexcept { return heartbeat_; }
+    /// The largest request this link sends: the smaller of the node's max_message_size and the
+    /// host's (from WELCOME). A larger request fails locally with `too_large`.
+    std::size_t max_request_size() const noexcept { return max_request_; }
 
     /// Subscribes to an object's topic (reference-counted per replica).
     void subscribe(const std::string& topic);
@@ -44,7 +52,8 @@ public:
     /// host's XPUB has our subscription, so nothing it publishes from now on is missed.
     bool topic_live(const std::string& topic) const;
 
-    /// Sends a request; returns false if it could not be queued (no live connection, or too big).
+    /// Sends a request; returns false if it could not be queued (no live connection, or larger
+    /// than max_request_size()).
     bool send(const wire::Writer& w);
     std::uint64_t next_request_id() noexcept { return next_request_++; }
 
@@ -77,6 +86,10 @@ private:
     void send_hello();
     void schedule_hello_retry();
     void finish_call(std::uint64_t call_id, Value result, std::optional<CallError> error);
+    /// Takes the host's heartbeat interval and message limit from a WELCOME.
+    void adopt_host_limits(const Value& heartbeat_ms, const Value& max_message_size);
+    /// The error of a request larger than max_request_size().
+    CallError too_large(std::size_t size) const;
 
     NodeCore& node_;
     wire::Url url_;
@@ -89,6 +102,8 @@ private:
     Loop::Clock::time_point last_heard_{};
     Loop::Clock::time_point last_hello_{};
     Loop::Clock::time_point last_ping_{};
+    std::chrono::milliseconds heartbeat_;  ///< see heartbeat()
+    std::size_t max_request_;              ///< see max_request_size()
     /// A HELLO that could not be sent (no live connection yet: ZMQ_IMMEDIATE) is retried soon,
     /// backing off from 10 ms to one heartbeat, instead of waiting a whole heartbeat.
     Loop::TimerId hello_timer_ = 0;

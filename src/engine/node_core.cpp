@@ -49,8 +49,23 @@ NodeCore::NodeCore(NodeOptions options)
     if (options_.name.empty()) options_.name = node_id;
     resolve_keys(options_.security);  // loads key_file; throws on a bad or too-open key file
     trust = std::make_shared<ClientTrust>(options_.security);
+    link_heartbeat_changed();  // arms the tick
+}
+
+std::chrono::milliseconds NodeCore::tick_period() const {
     // Four ticks per heartbeat: suspicion is noticed within a quarter interval of the deadline.
-    tick_timer_ = loop->add_timer(std::max(options_.heartbeat_interval / 4, std::chrono::milliseconds(5)), [this] { tick(); }, true);
+    auto shortest = options_.heartbeat_interval;
+    for (auto& l : links_) shortest = std::min(shortest, l->heartbeat());
+    return std::max(shortest / 4, std::chrono::milliseconds(5));
+}
+
+void NodeCore::link_heartbeat_changed() {
+    if (shut_down_) return;
+    const auto period = tick_period();
+    if (period == tick_period_) return;
+    if (tick_timer_ != 0) loop->cancel_timer(tick_timer_);
+    tick_period_ = period;
+    tick_timer_ = loop->add_timer(period, [this] { tick(); }, true);
 }
 
 NodeCore::~NodeCore() { shutdown(); }
@@ -105,6 +120,7 @@ void NodeCore::disconnect(std::string_view url) {
         links_.erase(it);
         for (auto& r : all_replicas()) r->on_link_closed(*link);
         link->close();
+        link_heartbeat_changed();  // its host may have been the fastest
         return;
     }
 }

@@ -56,7 +56,13 @@ public:
     /// Shuts everything down (idempotent): fails pending calls, closes sockets.
     void shutdown();
 
+    /// This node's own heartbeat interval: what its host publishes at, and what its links use
+    /// until a host tells them its own (Link::heartbeat()).
     std::chrono::milliseconds heartbeat() const noexcept { return options_.heartbeat_interval; }
+    /// A link learned a new host interval: re-arm the liveness tick so that it runs four times
+    /// per the shortest interval in use (a host at 400 ms under a node at 1000 ms is declared
+    /// gone 1.2 s after its last message, not up to 1.45 s).
+    void link_heartbeat_changed();
 
     std::shared_ptr<Loop> loop;
     std::shared_ptr<zmq::context_t> context;
@@ -69,10 +75,12 @@ public:
 
 private:
     void tick();
+    std::chrono::milliseconds tick_period() const;
 
     std::vector<std::unique_ptr<Link>> links_;
     std::unordered_map<std::string, std::vector<std::shared_ptr<ReplicaCore>>> replicas_;
     Loop::TimerId tick_timer_ = 0;
+    std::chrono::milliseconds tick_period_{0};
     bool shut_down_ = false;
 };
 

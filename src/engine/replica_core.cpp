@@ -106,7 +106,9 @@ void ReplicaCore::detach() {
 
 void ReplicaCore::tick(Loop::Clock::time_point now) {
     if (!owner_) return;
-    const auto hb = node_.heartbeat();
+    // Deadlines follow the interval of the host concerned (the one we follow, else the one asked),
+    // which publishes at its own rate whatever this node's interval is.
+    const auto hb = link_ ? link_->heartbeat() : request_link_ ? request_link_->heartbeat() : node_.heartbeat();
     if (link_ && state == ReplicaState::valid && sync_ == Sync::idle && now - last_heard_ > 3 * hb) {
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - last_heard_).count();
         become_suspect("no heartbeat from " + link_->url() + " for " + std::to_string(ms) + " ms", ErrorCode::source_gone);
@@ -413,11 +415,16 @@ void ReplicaCore::handle_events(Link& from, std::string_view bytes) {
         start_repair(header.first_seq);
         return buffer(from, bytes);
     }
-    if (owner_ && state == ReplicaState::suspect && sync_ == Sync::idle) set_state(ReplicaState::valid, "");
 }
 
 bool ReplicaCore::apply_events(Reader& r, const EventsHeader& h) {
     if (h.first_seq > applied_ + 1) return false;
+    // The stream continues without a gap, so the host is alive and our state is current: Valid
+    // again *before* the changes are delivered, so that a callback may call the source (a host
+    // resumed after a SIGSTOP past the deadline publishes before it answers our HELLO).
+    if (state == ReplicaState::suspect && (sync_ == Sync::idle || sync_ == Sync::repairing) && link_)
+        set_state(ReplicaState::valid, "");
+    if (!owner_) return true;  // a state callback destroyed the replica
     ++stats.event_messages;
     const auto& props = schema->properties();
     const auto& sigs = schema->signals();

@@ -5,6 +5,7 @@
 //
 //   source   --url URL --name NAME [--heartbeat-ms 100] [--rate-per-turn K] [--turn-ms T]
 //            [--turns N] [--signal-every M] [--text-every X] [--init-counter C] [--init-text S]
+//            [--max-message-size BYTES]
 //       Hosts a DynamicSource (counter int64 READPUSH, text string READWRITE, mode int32
 //       READONLY; signal tick(int64 n, string note); methods add, echo, fail, slow, stop_source).
 //       Prints "READY <url>". Commands:
@@ -22,11 +23,15 @@
 //       "WITHDRAWN_BY_CALL" for withdraw_self() (which answers, then withdraws the object at once).
 //
 //   replica  --url URL --name NAME [--heartbeat-ms 100] [--quiet 1] [--on-init COMMAND]
+//            [--call-on-change METHOD]
 //       Acquires dynamically; prints STATE <new> <old> (then REASON <last_reason> unless valid,
 //       or VALUES ... when valid), INIT, PROP <name> <value>,
 //       SIGNAL <name> <args...>, NOTICE <kind> <first> <last> <count>. --quiet 1 leaves out PROP
 //       and SIGNAL lines (the peer still checks the counter and ticks itself; see `stats`).
 //       --on-init runs COMMAND (as if read from stdin) inside the on_initialized callback.
+//       --call-on-change calls METHOD(counter) from inside every counter change callback (as
+//       the SimpleSwitch replica does) and prints "ERROR <n> <code> <message>" when it fails,
+//       "CHANGE_CALL_OK <n>" when it succeeds.
 //       Commands:
 //         call METHOD ARGS...        -> "REPLY <n> <value>" or "ERROR <n> <code> <message>"
 //         callt MS METHOD ARGS...    -> the same with a timeout of MS
@@ -334,6 +339,7 @@ zro::Schema test_schema() {
 int run_source(const Args& args) {
     zro::NodeOptions opts;
     opts.heartbeat_interval = std::chrono::milliseconds(args.num("heartbeat-ms", 100));
+    if (const long long max = args.num("max-message-size", 0); max > 0) opts.max_message_size = static_cast<std::size_t>(max);
     opts.name = "source";
     zro::Host host(args.str("url", "tcp://127.0.0.1:*"), opts);
     g_node = &host;
@@ -572,7 +578,15 @@ int run_replica(const Args& args) {
         say("NOTICE " + std::string(zro::to_string(n.kind)) + " " + std::to_string(n.first_seq) + " " +
             std::to_string(n.last_seq) + " " + std::to_string(n.count) + " " + one_line(n.message));
     });
+    const std::string call_on_change = args.str("call-on-change");
     rep->on_property_changed([&](std::string_view name, const zro::Value& v) {
+        if (name == "counter" && !call_on_change.empty()) {
+            const auto id = next_call++;
+            rep->invoke(call_on_change, {v}, 10s).then([id](const zro::PendingReply<zro::Value>& r) {
+                if (auto e = r.error()) say("ERROR " + std::to_string(id) + " " + std::string(zro::to_string(e->code)) + " " + one_line(e->message));
+                else say("CHANGE_CALL_OK " + std::to_string(id));
+            });
+        }
         if (name == "counter") {
             ++counter_changes;
             const auto c = v.as<std::int64_t>();
