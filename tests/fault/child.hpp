@@ -103,6 +103,10 @@ public:
         reaped_ = true;
     }
     /// Waits for a normal exit (after "quit"); kills after the timeout. Returns the exit code or -1.
+    /// On return every line the child wrote has been read: the reader thread saw the end of its
+    /// output. (Reaping alone is not enough: lines still in the pipe would be missing from
+    /// lines(), and a history check would take the last events for lost — Fault.LateJoiners
+    /// once reported the last tick before a joiner's "quit" as missing this way.)
     int wait_exit(std::chrono::milliseconds timeout) {
         const auto end = Clock::now() + timeout;
         while (!reaped_ && Clock::now() < end) {
@@ -110,12 +114,19 @@ public:
             const pid_t r = ::waitpid(pid_, &st, WNOHANG);
             if (r == pid_) {
                 reaped_ = true;
+                wait_output_closed(end + std::chrono::seconds(5));
                 return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
         kill_and_reap();
+        wait_output_closed(Clock::now() + std::chrono::seconds(5));
         return -1;
+    }
+    /// Waits until the reader thread has read the child's output to its end (the pipes closed).
+    bool wait_output_closed(Clock::time_point deadline) {
+        std::unique_lock lock(mutex_);
+        return cv_.wait_until(lock, deadline, [this] { return eof_; });
     }
 
     /// The first line at index >= `from` matching `pred`, waiting up to `timeout`.
