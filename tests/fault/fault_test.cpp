@@ -1,5 +1,5 @@
 // zro — shared live objects over ZeroMQ.
-// Fault-injection suite (research/RELIABILITY.md §4, issue 7): real processes over tcp on
+// Fault-injection suite (docs/RELIABILITY.md, "Fault cases and figures"; issue 7): real processes over tcp on
 // 127.0.0.1. The source is zro_test_peer's source mode; replicas, the garbage flood and the
 // oversize sender are zro_fault_peer. Each replica records its history (every counter and text
 // value its callbacks saw, every tick signal, every notice, every state change) and the test
