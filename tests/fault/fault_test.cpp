@@ -16,7 +16,7 @@
 //
 // Figures are printed as "[measured] case key=value" (docs/RELIABILITY.md collects them).
 // Environment: ZRO_FAULT_KILLS (kill/restart cycles, default 20), ZRO_SOAK_SECONDS (soak test,
-// default 600; the soak test is only run when its ctest label `soak` is asked for).
+// default 600; the soak test is disabled in ctest runs: scripts/soak.sh runs it).
 
 #include "support/process.hpp"
 
