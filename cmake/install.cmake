@@ -94,5 +94,5 @@ if(ZRO_BUILD_TESTS)
             --build-dir ${PROJECT_BINARY_DIR}
             --cxx ${CMAKE_CXX_COMPILER}
             --sanitize "${ZRO_SANITIZE}")
-  set_tests_properties(install_and_find_package PROPERTIES LABELS unit TIMEOUT 600)
+  set_tests_properties(install_and_find_package PROPERTIES LABELS downstream TIMEOUT 600)
 endif()

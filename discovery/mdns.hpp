@@ -7,7 +7,7 @@
 /// callbacks (`found`, `removed`, `status`) run on that thread too: the owner must only copy
 /// what it needs and post it to its own loop.
 ///
-/// Behaviour (docs/DISCOVERY.md, research/RELIABILITY.md §5):
+/// Behaviour (docs/DISCOVERY.md):
 /// - one AvahiClient; on AVAHI_ERR_DISCONNECTED (daemon restart) it is freed and recreated with
 ///   AVAHI_CLIENT_NO_FAIL, then the service is re-published and the browser re-created;
 /// - no daemon (or no system bus) at start: a clear error through `status`, retried every 2 s;

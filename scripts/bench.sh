@@ -1,28 +1,34 @@
 #!/usr/bin/env bash
 # zro benchmarks (issue 6): zro beside raw ZeroMQ and QtRO 6, in one run on this machine.
-#
-#   scripts/bench.sh [--quick] [--reps N] [--cases 1,2,3,4,5,6,7] [--impls zro,zmq,qtro] [--no-micro]
-#
-#   --quick     fewer changes/calls/iterations and 3 repetitions (under 5 minutes of running on
-#               2 cores, after the build)
-#   --reps N    repetitions per case and implementation (default 5, quick 3)
-#   --cases     which of the issue's cases to run (default all)
-#   --impls     which implementations (default all that were built)
-#   --no-micro  skip the single-process Google Benchmark run
-#
-# Installs what is missing (Debian packages, among them qt6-remoteobjects-dev and
-# libqt6remoteobjects6-bin for QtRO's repc), configures and builds build-bench/ (RelWithDebInfo,
-# -DZRO_BUILD_BENCH=ON, only the benchmark targets), runs the micro benchmarks and the
-# multi-process driver, prints the table and writes:
-#   build-bench/bench-results.json   every run and the summary table (driver)
-#   build-bench/bench-table.md       the table as printed
-#   build-bench/micro-results.json   Google Benchmark output
-#   build-bench/bench-peers-*.log    the peers' stderr
-# Environment: ZRO_JOBS (parallel build jobs, default 2); ZRO_BENCH_WRAP_ZRO/_ZMQ/_QTRO (a
-# command prefix for that implementation's peers, e.g. "valgrind --tool=callgrind").
+# Usage: usage() below, or scripts/bench.sh --help.
 set -euo pipefail
 
-usage() { sed -n "2,22p" "${BASH_SOURCE[0]}" | sed "s/^# \{0,1\}//"; echo; }
+usage() {
+  cat <<'EOF'
+zro benchmarks (issue 6): zro beside raw ZeroMQ and QtRO 6, in one run on this machine.
+
+  scripts/bench.sh [--quick] [--reps N] [--cases 1,2,3,4,5,6,7] [--impls zro,zmq,qtro] [--no-micro]
+
+  --quick     fewer changes/calls/iterations and 3 repetitions (under 5 minutes of running on
+              2 cores, after the build)
+  --reps N    repetitions per case and implementation (default 5, quick 3)
+  --cases     which of the issue's cases to run (default all)
+  --impls     which implementations (default all that were built)
+  --no-micro  skip the single-process Google Benchmark run
+
+Installs what is missing (Debian packages, among them qt6-remoteobjects-dev and
+libqt6remoteobjects6-bin for QtRO's repc), configures and builds build-bench/ (RelWithDebInfo,
+-DZRO_BUILD_BENCH=ON, only the benchmark targets), runs the micro benchmarks and the
+multi-process driver, prints the table and writes:
+  build-bench/bench-results.json   every run and the summary table (driver)
+  build-bench/bench-table.md       the table as printed
+  build-bench/micro-results.json   Google Benchmark output
+  build-bench/bench-peers-*.log    the peers' stderr
+Environment: ZRO_JOBS (parallel build jobs, default 2); ZRO_BENCH_WRAP_ZRO/_ZMQ/_QTRO (a
+command prefix for that implementation's peers, e.g. "valgrind --tool=callgrind").
+
+EOF
+}
 
 all_args="$*"
 quick=0
@@ -47,55 +53,16 @@ build=build-bench
 started=$(date +%s)
 
 # ---- packages --------------------------------------------------------------------------------
-PACKAGES=(
-  build-essential cmake pkg-config
-  libzmq3-dev cppzmq-dev libmsgpack-cxx-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
-  qt6-remoteobjects-dev libqt6remoteobjects6-bin
-  procps
-)
-missing=()
-for pkg in "${PACKAGES[@]}"; do
-  status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
-  [[ "$status" == installed ]] || missing+=("$pkg")
-done
-if [[ ${#missing[@]} -gt 0 ]]; then
-  echo "zro bench: installing ${missing[*]}"
-  sudo=()
-  if [[ $(id -u) -ne 0 ]]; then
-    if command -v sudo >/dev/null 2>&1; then sudo=(sudo); else
-      echo "zro bench: not root and no sudo: install these packages first: ${missing[*]}" >&2
-      exit 1
-    fi
-  fi
-  # No service may start from a package's maintainer scripts (see shared/docs/LAB.md).
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    echo "zro bench: writing /usr/sbin/policy-rc.d (exit 101: no service starts on install)"
-    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee /usr/sbin/policy-rc.d >/dev/null
-    "${sudo[@]}" chmod 755 /usr/sbin/policy-rc.d
-  fi
-  apt_opts=(-o Acquire::Retries=3 -o DPkg::Lock::Timeout=600)
-  apt_log=$(mktemp "${TMPDIR:-/tmp}/zro-bench-apt.XXXXXX.log")
-  ok=0
-  for attempt in 1 2 3; do
-    echo "zro bench: apt-get update && apt-get install (attempt $attempt of 3, log: $apt_log)"
-    if "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" update -q \
-         >>"$apt_log" 2>&1 </dev/null \
-       && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get "${apt_opts[@]}" install -y -q \
-            --no-install-recommends "${missing[@]}" >>"$apt_log" 2>&1 </dev/null; then
-      ok=1; break
-    fi
-    echo "zro bench: apt-get failed (attempt $attempt of 3); last lines of its output:" >&2
-    tail -n 15 "$apt_log" >&2
-    if [[ $attempt -lt 3 ]]; then sleep $((attempt * 10)); fi
-  done
-  if [[ $ok -eq 1 ]]; then
-    rm -f "$apt_log"
-  else
-    # Without QtRO the driver still runs zro and raw ZeroMQ (ratios to QtRO print as n/a).
-    echo "zro bench: could not install ${missing[*]}; going on with what is there" >&2
-  fi
-fi
+# What every build needs comes from scripts/setup.sh (its PACKAGES list is the one list); QtRO's
+# packages only the benchmarks need.
+scripts/setup.sh --no-build
+PACKAGES=(qt6-remoteobjects-dev libqt6remoteobjects6-bin)
+source scripts/lib/apt.sh
+rc=0
+apt_install_missing "zro bench" "${PACKAGES[@]}" || rc=$?
+if [[ $rc -eq 2 ]]; then exit 1; fi
+# Without QtRO the driver still runs zro and raw ZeroMQ (ratios to QtRO print as n/a).
+if [[ $rc -ne 0 ]]; then echo "zro bench: could not install ${apt_missing[*]}; going on with what is there" >&2; fi
 
 # ---- build -------------------------------------------------------------------------------------
 echo "zro bench: configuring $build/ (RelWithDebInfo, ZRO_BUILD_BENCH=ON)"

@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
-# The fleet demo in the network-namespace lab (root): 3 device hosts (h1..h3) announced on mDNS
-# by their own avahi-daemons, and a dashboard on h4 that finds them with no URL and prints their
-# live state every second. Midway, the device on h2 is killed (SIGKILL: the dashboard shows it
-# Suspect by heartbeat) and started again on h2 (Valid again).
-#
-#   scripts/fleet-demo.sh [--seconds 16] [--devices 3]
-#
-# Environment: ZRO_BUILD_DIR (default build/; built by scripts/setup.sh when missing).
+# The fleet demo in the network-namespace lab (root): device hosts found on mDNS by a dashboard.
+# Usage: usage() below, or fleet-demo.sh --help.
 set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+The fleet demo in the network-namespace lab (root): 3 device hosts (h1..h3) announced on mDNS
+by their own avahi-daemons, and a dashboard on h4 that finds them with no URL and prints their
+live state every second. Midway, the device on h2 is killed (SIGKILL: the dashboard shows it
+Suspect by heartbeat) and started again on h2 (Valid again).
+
+  scripts/fleet-demo.sh [--seconds 16] [--devices 3]
+
+Environment: ZRO_BUILD_DIR (default build/; built by scripts/setup.sh when missing).
+
+EOF
+}
 
 seconds=16; devices=3
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
     --devices) devices=$2; shift 2 ;;
-    -h|--help) sed -n "2,10p" "${BASH_SOURCE[0]}" | sed "s/^# \{0,1\}//"; exit 0 ;;
+    -h|--help) usage; exit 0 ;;
     *) echo "fleet-demo: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -41,18 +49,22 @@ trap cleanup EXIT
 hosts=$((devices + 1))
 "$netlab" --lab "$lab" up "$hosts"
 names=(boiler pump fan valve chiller heater mixer press)
+# `netlab.sh exec` execs into the command (ip netns exec, env), so $! of a program started
+# through it is the program's own pid; its output goes to sed through a process substitution
+# (not a pipe, whose $! would be sed's).
+declare -A device_pid
 start_device() {  # start_device HOST INDEX
-  "$netlab" --lab "$lab" exec "$1" "$dev" --name "${names[$2]}-$1" 2>/dev/null | sed -u "s/^/[$1 device] /" &
-  pids+=($!); disown $!
+  "$netlab" --lab "$lab" exec "$1" "$dev" --name "${names[$2]}-$1" 2>/dev/null > >(sed -u "s/^/[$1 device] /") &
+  device_pid[$1]=$!; pids+=($!); disown $!
 }
 for i in $(seq "$devices"); do start_device "h$i" $((i - 1)); done
-"$netlab" --lab "$lab" exec "h$hosts" "$dash" --for-ms $((seconds * 1000)) 2>/dev/null | sed -u "s/^/[h$hosts dashboard] /" &
+"$netlab" --lab "$lab" exec "h$hosts" "$dash" --for-ms $((seconds * 1000)) 2>/dev/null > >(sed -u "s/^/[h$hosts dashboard] /") &
 dash_pid=$!; pids+=($dash_pid)
 
 if [[ $devices -ge 2 && $seconds -ge 12 ]]; then
   sleep $((seconds / 2 - 1))
-  victim=$(pgrep -f -- "--name ${names[1]}-h2" | head -1 || true)
-  if [[ -n "$victim" ]]; then
+  victim=${device_pid[h2]}
+  if kill -0 "$victim" 2>/dev/null; then
     echo "==== fleet-demo: SIGKILL the device on h2 (pid $victim)"
     kill -KILL "$victim"
     sleep 3

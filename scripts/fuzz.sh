@@ -1,25 +1,31 @@
 #!/usr/bin/env bash
 # zro fuzz: build one libFuzzer target with clang (in its own build dir) and run it.
-#
-#   scripts/fuzz.sh TARGET SECONDS [LIBFUZZER_ARGS...]
-#   scripts/fuzz.sh --list
-#
-#   TARGET   wire_decode | host_request | value_convert | rep_parser (the fuzz_ prefix is optional)
-#   SECONDS  run time (-max_total_time); 0 means no time limit (then pass -runs=N)
-#
-# The committed seed corpus tests/fuzz/corpus/fuzz_TARGET/ is copied into a working corpus
-# (BUILD/fuzz-work/fuzz_TARGET/corpus) that the run grows, so the repository is not touched;
-# crashes, leaks and timeouts go to BUILD/fuzz-work/fuzz_TARGET/ (artifact_prefix). Copy an
-# input into tests/fuzz/corpus/fuzz_TARGET/ yourself to keep it as a regression seed (the replay
-# ctest fuzz_replay_fuzz_TARGET runs every committed file in every build).
-# UBSan findings abort the run (halt_on_error=1), as ASan's do; RSS is capped at 512 MB.
-# At the end it prints one line: "zro fuzz: TARGET: N runs in S s (E execs/s), findings: K".
-#
-# Environment: ZRO_FUZZ_BUILD_DIR (default build-fuzz), ZRO_JOBS (build parallelism, default 2),
-# CXX (default clang++), ZRO_LOG (zro's log level, default error: bad input is logged as warnings).
+# Usage: usage() below, or fuzz.sh --help.
 set -euo pipefail
 
-usage() { sed -n "2,19p" "${BASH_SOURCE[0]}" | sed "s/^# \{0,1\}//"; echo; }
+usage() {
+  cat <<'EOF'
+zro fuzz: build one libFuzzer target with clang (in its own build dir) and run it.
+
+  scripts/fuzz.sh TARGET SECONDS [LIBFUZZER_ARGS...]
+  scripts/fuzz.sh --list
+
+  TARGET   wire_decode | host_request | value_convert | rep_parser (the fuzz_ prefix is optional)
+  SECONDS  run time (-max_total_time); 0 means no time limit (then pass -runs=N)
+
+The committed seed corpus tests/fuzz/corpus/fuzz_TARGET/ is copied into a working corpus
+(BUILD/fuzz-work/fuzz_TARGET/corpus) that the run grows, so the repository is not touched;
+crashes, leaks and timeouts go to BUILD/fuzz-work/fuzz_TARGET/ (artifact_prefix). Copy an
+input into tests/fuzz/corpus/fuzz_TARGET/ yourself to keep it as a regression seed (the replay
+ctest fuzz_replay_fuzz_TARGET runs every committed file in every build).
+UBSan findings abort the run (halt_on_error=1), as ASan's do; RSS is capped at 512 MB.
+At the end it prints one line: "zro fuzz: TARGET: N runs in S s (E execs/s), findings: K".
+
+Environment: ZRO_FUZZ_BUILD_DIR (default build-fuzz), ZRO_JOBS (build parallelism, default 2),
+CXX (default clang++), ZRO_LOG (zro's log level, default error: bad input is logged as warnings).
+
+EOF
+}
 
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 targets=$(cd tests/fuzz && ls fuzz_*.cpp | sed 's/\.cpp$//; s/^fuzz_//')

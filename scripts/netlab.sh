@@ -1,31 +1,39 @@
 #!/usr/bin/env bash
-# zro network lab: N hosts in network namespaces joined by a bridge, each with its own system
-# D-Bus and avahi-daemon (the recipe of shared/docs/LAB.md). Root only. Nothing runs in the root
-# namespace and no multicast leaves the lab: the bridge lives in a namespace of its own.
-#
-#   scripts/netlab.sh [--lab NAME] up N        create hosts h1..hN (10.250.0.1..N/24 on eth0)
-#   scripts/netlab.sh [--lab NAME] exec H CMD..  run CMD on host H (h1, h2, ...) with its bus
-#   scripts/netlab.sh [--lab NAME] avahi-stop H | avahi-start H | avahi-restart H
-#   scripts/netlab.sh [--lab NAME] ip H          print host H's address
-#   scripts/netlab.sh [--lab NAME] status        hosts, daemons and their pids
-#   scripts/netlab.sh [--lab NAME] down          stop everything the lab started (by pid) and
-#                                                delete its namespaces; safe after any failure
-#
-# --lab NAME (or ZRO_NETLAB=NAME; default "zlab") names the lab, so several labs can coexist:
-# namespaces are NAME-h1.., NAME-br, and the state (pids, configs, buses) is in
-# /tmp/zro-netlab-NAME/. `exec` sets DBUS_SYSTEM_BUS_ADDRESS to the host's bus and
-# ZRO_LAB_HOST=H, so avahi tools and zro's discovery talk to that host's avahi-daemon.
+# zro network lab: N hosts in network namespaces joined by a bridge (root only).
+# Usage: usage() below, or netlab.sh --help.
 set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+zro network lab: N hosts in network namespaces joined by a bridge, each with its own system
+D-Bus and avahi-daemon. Root only. Nothing runs in the root namespace and no multicast leaves
+the lab: the bridge lives in a namespace of its own.
+
+  scripts/netlab.sh [--lab NAME] up N        create hosts h1..hN (10.250.0.1..N/24 on eth0)
+  scripts/netlab.sh [--lab NAME] exec H CMD..  run CMD on host H (h1, h2, ...) with its bus
+  scripts/netlab.sh [--lab NAME] avahi-stop H | avahi-start H | avahi-restart H
+  scripts/netlab.sh [--lab NAME] ip H          print host H's address
+  scripts/netlab.sh [--lab NAME] status        hosts, daemons and their pids
+  scripts/netlab.sh [--lab NAME] down          stop everything the lab started (by pid) and
+                                               delete its namespaces; safe after any failure
+
+--lab NAME (or ZRO_NETLAB=NAME; default "zlab") names the lab, so several labs can coexist:
+namespaces are NAME-h1.., NAME-br, and the state (pids, configs, buses) is in
+/tmp/zro-netlab-NAME/. `exec` sets DBUS_SYSTEM_BUS_ADDRESS to the host's bus and
+ZRO_LAB_HOST=H, so avahi tools and zro's discovery talk to that host's avahi-daemon.
+
+EOF
+}
 
 lab=${ZRO_NETLAB:-zlab}
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --lab) lab=$2; shift 2 ;;
-    -h|--help) sed -n "2,18p" "${BASH_SOURCE[0]}" | sed "s/^# \{0,1\}//"; exit 0 ;;
+    -h|--help) usage; exit 0 ;;
     *) break ;;
   esac
 done
-[[ $# -ge 1 ]] || { sed -n "2,18p" "${BASH_SOURCE[0]}" | sed "s/^# \{0,1\}//" >&2; exit 2; }
+[[ $# -ge 1 ]] || { usage >&2; exit 2; }
 [[ "$lab" =~ ^[A-Za-z0-9_]{1,12}$ ]] || { echo "netlab: lab name must be 1-12 of [A-Za-z0-9_]" >&2; exit 2; }
 state=/tmp/zro-netlab-$lab
 br_ns=$lab-br

@@ -1,25 +1,42 @@
 #!/usr/bin/env bash
 # zro test: set up (scripts/setup.sh), build, and run the whole ctest suite in up to three builds.
+# Usage: usage() below, or scripts/test.sh --help.
 #
-#   scripts/test.sh [--quick] [--no-sanitizers]
-#
-#   build/       RelWithDebInfo: every test except label `lab`; then the `lab` tests (serially)
-#                only if we are root and `ip netns` works, else "skipping lab tests: <reason>"
-#   build-asan/  -DZRO_SANITIZE=address,undefined -DZRO_BUILD_DEMOS=ON: every test except `lab`
-#   build-tsan/  -DZRO_SANITIZE=thread: builds and runs only tests labelled `loop` or `tsan` (races with a
-#                libzmq frame are suppressed: libzmq itself is not TSan-instrumented)
-#
-#   --quick          only build/
-#   --no-sanitizers  skip build-asan/ and build-tsan/
-#
-# Prints "zro test: <build>: N passed, N failed" per build, and at the very end one line
-# "N passed, N failed" with the totals. Exits non-zero if any step or test failed.
-# Environment: ZRO_JOBS (parallel jobs, default 2), ZRO_TEST_TIMEOUT (seconds per test that sets
-# no TIMEOUT itself, default 300), ZRO_TEST_EXCLUDE_LABELS (a label regex to leave out as well as
-# `lab`, e.g. 'fault'; default: none).
+# ctest labels (docs/ARCHITECTURE.md, "Tests and their labels"): every test has one that says what
+# it costs, and this script runs them all:
+#   unit         one process, seconds for the whole label       build/, build-asan/
+#   loop         event loop and threading tests, seconds         build/, build-asan/, build-tsan/
+#   integration  several processes on 127.0.0.1, up to 1 min     build/, build-asan/
+#   cli          `zro` against `zro serve`, seconds each          build/, build-asan/
+#   fault        fault injection, about a minute in all          build/, build-asan/
+#   downstream   a project built against an installed zro, min   build/, build-asan/
+#   lab          network namespaces (root)                       build/ only, when it can run
+# (`tsan` is a label build-tsan/ would also run; no test carries it yet.)
 set -euo pipefail
 
-usage() { sed -n "2,18p" "${BASH_SOURCE[0]}" | sed "s/^# \{0,1\}//"; echo; }
+usage() {
+  cat <<'EOF'
+zro test: set up (scripts/setup.sh), build, and run the whole ctest suite in up to three builds.
+
+  scripts/test.sh [--quick] [--no-sanitizers]
+
+  build/       RelWithDebInfo: every test except label `lab`; then the `lab` tests (serially)
+               only if we are root and `ip netns` works, else "skipping lab tests: <reason>"
+  build-asan/  -DZRO_SANITIZE=address,undefined -DZRO_BUILD_DEMOS=ON: every test except `lab`
+  build-tsan/  -DZRO_SANITIZE=thread: builds and runs only tests labelled `loop` or `tsan` (races with a
+               libzmq frame are suppressed: libzmq itself is not TSan-instrumented)
+
+  --quick          only build/
+  --no-sanitizers  skip build-asan/ and build-tsan/
+
+Prints "zro test: <build>: N passed, N failed" per build, and at the very end one line
+"N passed, N failed" with the totals. Exits non-zero if any step or test failed.
+Environment: ZRO_JOBS (parallel jobs, default 2), ZRO_TEST_TIMEOUT (seconds per test that sets
+no TIMEOUT itself, default 300), ZRO_TEST_EXCLUDE_LABELS (a label regex to leave out as well as
+`lab`, e.g. 'fault'; default: none).
+
+EOF
+}
 
 quick=0 sanitizers=1
 while [[ $# -gt 0 ]]; do

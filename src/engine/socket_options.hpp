@@ -1,7 +1,7 @@
 // zro — shared live objects over ZeroMQ.
 #pragma once
 /// \file
-/// Socket options for each role, in one place (research/RELIABILITY.md §1.5 explains each).
+/// Socket options for each role, in one place; the comment at each option says why it is set.
 
 #include <zro/node.hpp>
 

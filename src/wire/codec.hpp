@@ -6,7 +6,7 @@
 ///
 /// Why a safe reader: msgpack-cxx's defaults trust the input. A 5-byte frame can make it reserve
 /// gigabytes, `std::bad_alloc` escapes as a non-msgpack exception and trailing bytes are silently
-/// ignored (research/RELIABILITY.md §3.1). `decode()` bounds every container by the frame size,
+/// ignored. `decode()` bounds every container by the frame size,
 /// bounds nesting, rejects ext types and trailing bytes, and turns every failure into a
 /// `DecodeError` value, never an exception.
 

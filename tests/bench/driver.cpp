@@ -13,7 +13,7 @@
 // implementation's peers (e.g. "valgrind --tool=callgrind") for profiling.
 
 #include "bench_common.hpp"
-#include "process.hpp"
+#include "support/process.hpp"
 
 #include <zmq.h>
 
@@ -46,8 +46,9 @@
 #endif
 
 using namespace std::chrono_literals;
-using zbench::Clock;
-using zbench::Process;
+using zro::test::Clock;
+using zro::test::Process;
+using zro::test::starts_with;
 
 namespace {
 
@@ -116,7 +117,29 @@ std::vector<std::string> peer_cmd(const std::string& impl) {
 std::unique_ptr<Process> spawn(const std::string& impl, std::vector<std::string> args) {
     auto cmd = peer_cmd(impl);
     cmd.insert(cmd.end(), args.begin(), args.end());
-    return std::make_unique<Process>(cmd, S.logdir + "/bench-peers-" + impl + ".log");
+    Process::Options options;
+    options.stderr_log = S.logdir + "/bench-peers-" + impl + ".log";
+    options.quit_command = "quit";  // a peer asked to quit gets 2 s before it is killed
+    options.dump_on_failure = 0;    // not a Google Test program
+    options.fail_on_alarm = false;
+    return std::make_unique<Process>(cmd[0], cmd, options);
+}
+
+/// The next line of `p` (in order) that starts with `prefix`, or the FAIL line the peer printed
+/// instead; nothing when the peer exited or `deadline` passed first.
+std::optional<std::string> reply(Process& p, const std::string& prefix, Clock::time_point deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    auto l = p.wait_for([&](const std::string& s) { return starts_with(s, prefix) || starts_with(s, "FAIL"); },
+                        std::max(left, std::chrono::milliseconds(0)));
+    if (!l) return std::nullopt;
+    return l->text;
+}
+
+/// reply() of every process in `ps`, in order (an empty string for a process that did not answer).
+std::vector<std::string> replies(const std::vector<Process*>& ps, const std::string& prefix, Clock::time_point deadline) {
+    std::vector<std::string> got;
+    for (auto* p : ps) got.push_back(reply(*p, prefix, deadline).value_or(""));
+    return got;
 }
 
 /// Source's "READY url [pubport]".
@@ -124,7 +147,7 @@ struct Ready {
     std::string url, pub;
 };
 std::optional<Ready> wait_ready(Process& p) {
-    auto l = p.wait_line("READY", Clock::now() + 30s);
+    auto l = reply(p, "READY", Clock::now() + 30s);
     if (!l || l->rfind("READY", 0) != 0) return std::nullopt;
     std::istringstream is(*l);
     Ready r;
@@ -151,7 +174,7 @@ Run run_prop(const std::string& impl, const std::string& config, int k, std::int
                                     "--n", std::to_string(n)}));
         rp.push_back(reps.back().get());
     }
-    auto rl = zbench::wait_all(rp, "READY", Clock::now() + 60s);
+    auto rl = replies(rp, "READY", Clock::now() + 60s);
     std::vector<double> cpu0(k);
     for (int i = 0; i < k; ++i) {
         if (rl[i].rfind("READY", 0) != 0) { run.note = "replica " + std::to_string(i) + " did not start: " + rl[i]; return run; }
@@ -167,7 +190,7 @@ Run run_prop(const std::string& impl, const std::string& config, int k, std::int
     run.m["rep_idle_hwm_mib"] = rep_idle_hwm;
     run.m["src_idle_rss_mib"] = mib_of(src->pid(), "VmRSS");
     src->send("stat");
-    auto s0 = src->wait_line("STAT", Clock::now() + 10s);
+    auto s0 = reply(*src, "STAT", Clock::now() + 10s);
     const double src_cpu0 = s0 ? f(fields(*s0), "cpu_ns") : nan_v;
 
     std::vector<Process*> movers = rp;
@@ -179,8 +202,8 @@ Run run_prop(const std::string& impl, const std::string& config, int k, std::int
     src->send("go");
     // Generous: QtRO at 16 replicas moves ~1M deliveries/s; a slow machine is slower still.
     const auto budget = std::chrono::seconds(30 + n * k / 100000);
-    auto sent = src->wait_line("SENT", Clock::now() + budget);
-    auto done = zbench::wait_all(movers, "DONE", Clock::now() + budget);
+    auto sent = reply(*src, "SENT", Clock::now() + budget);
+    auto done = replies(movers, "DONE", Clock::now() + budget);
     double t0 = sent ? f(fields(*sent), "t0") : nan_v;
     double t_last = 0, rep_cpu = 0;
     bool all = sent.has_value() && sent->rfind("SENT", 0) == 0;
@@ -198,7 +221,7 @@ Run run_prop(const std::string& impl, const std::string& config, int k, std::int
         } else {
             min_count = 0;
             movers[i]->send("stat");
-            if (auto st = movers[i]->wait_line("STAT", Clock::now() + 5s)) run.note += " replica " + std::to_string(idx) + ": " + *st + ";";
+            if (auto st = reply(*movers[i], "STAT", Clock::now() + 5s)) run.note += " replica " + std::to_string(idx) + ": " + *st + ";";
         }
     }
     run.m["delivered_all"] = all ? 1 : 0;
@@ -209,7 +232,7 @@ Run run_prop(const std::string& impl, const std::string& config, int k, std::int
         run.m["rate_aggregate"] = static_cast<double>(n) * static_cast<double>(movers.size()) / secs;
     }
     src->send("stat");
-    auto s1 = src->wait_line("STAT", Clock::now() + 10s);
+    auto s1 = reply(*src, "STAT", Clock::now() + 10s);
     const double src_cpu = s1 ? f(fields(*s1), "cpu_ns") - src_cpu0 : nan_v;
     if (all)
         run.m["cpu_s_per_M"] = (src_cpu + rep_cpu) / 1e9 / (static_cast<double>(n) * static_cast<double>(movers.size()) / 1e6);
@@ -222,7 +245,7 @@ Run run_prop(const std::string& impl, const std::string& config, int k, std::int
         run.m["src_growth_mib"] = mib_of(src->pid(), "VmHWM") - base_rss;
         const auto t_cont = zbench::now_ns();
         rp[0]->signal(SIGCONT);
-        auto l = rp[0]->wait_line("DONE", Clock::now() + 60s);
+        auto l = reply(*rp[0], "DONE", Clock::now() + 60s);
         const bool conv = l && l->rfind("DONE", 0) == 0;
         run.m["converged"] = conv ? 1 : 0;
         if (conv) {
@@ -244,10 +267,10 @@ Run run_rpc(const std::string& impl, const std::string& config, const std::strin
     if (!ready) { run.note = "source did not start"; return run; }
     auto cl = spawn(impl, {"--role", "client", "--case", "rpc", "--url", ready->url, "--mode", mode, "--n",
                            std::to_string(n), "--inflight", "100"});
-    auto r = cl->wait_line("READY", Clock::now() + 30s);
+    auto r = reply(*cl, "READY", Clock::now() + 30s);
     if (!r || r->rfind("READY", 0) != 0) { run.note = "client did not start"; return run; }
     cl->send("go");
-    auto l = cl->wait_line("RPC", Clock::now() + 120s);
+    auto l = reply(*cl, "RPC", Clock::now() + 120s);
     if (!l || l->rfind("RPC", 0) != 0) { run.note = "no result: " + l.value_or("timeout"); return run; }
     const auto fm = fields(*l);
     run.m["ok"] = f(fm, "errors") == 0 && f(fm, "n") == static_cast<double>(n) ? 1 : 0;
@@ -268,10 +291,10 @@ Run run_init(const std::string& impl, const std::string& config, const std::stri
     if (!ready) { run.note = "source did not start"; return run; }
     auto cl = spawn(impl, {"--role", "client", "--case", "init", "--url", ready->url, "--payload", payload, "--iters",
                            std::to_string(iters), "--reuse", reuse ? "1" : "0"});
-    auto r = cl->wait_line("READY", Clock::now() + 30s);
+    auto r = reply(*cl, "READY", Clock::now() + 30s);
     if (!r || r->rfind("READY", 0) != 0) { run.note = "client did not start"; return run; }
     cl->send("go");
-    auto l = cl->wait_line("INIT", Clock::now() + 120s);
+    auto l = reply(*cl, "INIT", Clock::now() + 120s);
     if (!l || l->rfind("INIT", 0) != 0) { run.note = "no result: " + l.value_or("timeout"); return run; }
     const auto fm = fields(*l);
     run.m["ok"] = f(fm, "ok") == iters ? 1 : 0;

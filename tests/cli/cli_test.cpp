@@ -2,7 +2,7 @@
 // CLI integration tests: the built `zro` binary against `zro serve` sources in other processes,
 // over tcp on 127.0.0.1 (port 0: each source picks a free port and prints its URL).
 
-#include "../integration/process.hpp"
+#include "support/process.hpp"
 
 #include "cli/json.hpp"
 
@@ -23,7 +23,7 @@
 #include <vector>
 
 using namespace std::chrono_literals;
-using zit::Process;
+using zro::test::Process;
 using zro::Value;
 
 namespace {
@@ -412,7 +412,7 @@ TEST_F(Cli, WatchSeesStdinSetsAndSignals) {
                             "--changes-only", "--timeout", "15s"});
     // Give the watcher time to attach; its first line comes only with the first change, so
     // change until it shows up.
-    std::optional<zit::Line> first;
+    std::optional<zro::test::Line> first;
     for (int i = 0; i < 50 && !first; ++i) {
         mock().proc->send(std::string("{\"set\":\"on\",\"value\":") + (i % 2 ? "false" : "true") + "}");
         first = w.wait_for([](const std::string& s) { return contains(s, "\"event\":\"changed\""); }, 200ms);
@@ -459,7 +459,7 @@ TEST_F(Cli, WatchJsonPipedIntoSetMirrorsAnotherObject) {
                                  mock().url + " | '" + zro_bin + "' set - Mirror --url " + mirror.url + " --json";
     Process sh("watch | set", {"/bin/sh", "-c", pipeline});
     std::this_thread::sleep_for(300ms);  // let the watcher attach
-    std::optional<zit::Line> got;
+    std::optional<zro::test::Line> got;
     for (int i = 0; i < 30 && !got; ++i) {
         mock().proc->send("{\"set\":\"level\",\"value\":" + std::to_string(100 + i) + "}");
         got = sh.wait_for([](const std::string& s) { return contains(s, "\"property\":\"level\""); }, 300ms);

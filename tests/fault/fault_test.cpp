@@ -1,5 +1,5 @@
 // zro — shared live objects over ZeroMQ.
-// Fault-injection suite (research/RELIABILITY.md §4, issue 7): real processes over tcp on
+// Fault-injection suite (docs/RELIABILITY.md, "Fault cases and figures"; issue 7): real processes over tcp on
 // 127.0.0.1. The source is zro_test_peer's source mode; replicas, the garbage flood and the
 // oversize sender are zro_fault_peer. Each replica records its history (every counter and text
 // value its callbacks saw, every tick signal, every notice, every state change) and the test
@@ -16,11 +16,13 @@
 //
 // Figures are printed as "[measured] case key=value" (docs/RELIABILITY.md collects them).
 // Environment: ZRO_FAULT_KILLS (kill/restart cycles, default 20), ZRO_SOAK_SECONDS (soak test,
-// default 600; the soak test is only run when its ctest label `soak` is asked for).
+// default 600; the soak test is disabled in ctest runs: scripts/soak.sh runs it).
 
-#include "child.hpp"
+#include "support/process.hpp"
 
 #include <gtest/gtest.h>
+
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -42,10 +44,9 @@
 #endif
 
 using namespace std::chrono_literals;
-using zfault::Child;
-using zfault::Clock;
-using zfault::has_prefix;
-using zfault::Line;
+using zro::test::Clock;
+using zro::test::Line;
+using zro::test::starts_with;
 
 namespace {
 
@@ -73,6 +74,21 @@ long long num(const std::map<std::string, std::string>& m, const std::string& k)
 }
 
 // ---- processes ------------------------------------------------------------------------------
+
+/// A child of this suite: the tests check its stderr themselves (expect_clean), and a failed test
+/// shows its last 25 lines.
+class Child : public zro::test::Process {
+public:
+    Child(std::string name, std::vector<std::string> argv) : Process(std::move(name), std::move(argv), options()) {}
+
+private:
+    static Options options() {
+        Options o;
+        o.dump_on_failure = 25;
+        o.fail_on_alarm = false;
+        return o;
+    }
+};
 
 /// One incarnation of the source: counter values in [init, bound]; `final` once known.
 struct Incarnation {
@@ -105,7 +121,7 @@ std::unique_ptr<Child> start_replica(const std::string& url, const std::string& 
 
 /// Waits for "STATE Valid" at or after line `from`; returns when it came.
 std::optional<Clock::time_point> wait_valid(Child& r, std::size_t from, std::chrono::milliseconds timeout = 15s) {
-    if (auto l = r.wait_line([](const std::string& s) { return has_prefix(s, "STATE Valid"); }, timeout, from)) return l->at;
+    if (auto l = r.wait_line([](const std::string& s) { return starts_with(s, "STATE Valid"); }, timeout, from)) return l->at;
     ADD_FAILURE() << r.name() << " did not become Valid\n" << r.tail();
     return std::nullopt;
 }
@@ -175,7 +191,7 @@ Verdict check_history(const Child& r, const std::vector<Incarnation>& incs, bool
     std::uint64_t lost_notices = 0;
     for (const auto& l : r.lines()) {
         const std::string& s = l.text;
-        if (has_prefix(s, "C ")) {
+        if (starts_with(s, "C ")) {
             const std::int64_t c = std::atoll(s.c_str() + 2);
             ++v.counters;
             if (c <= prev_c) ADD_FAILURE() << r.name() << ": counter went from " << prev_c << " to " << c << " (not a subsequence)";
@@ -187,7 +203,7 @@ Verdict check_history(const Child& r, const std::vector<Incarnation>& incs, bool
             }
             prev_c = c;
             v.last_counter = c;
-        } else if (has_prefix(s, "T ")) {
+        } else if (starts_with(s, "T ")) {
             const std::string t = s.substr(2);
             v.last_text = t;
             std::int64_t k = -1;
@@ -196,7 +212,7 @@ Verdict check_history(const Child& r, const std::vector<Incarnation>& incs, bool
             if (!ok) ADD_FAILURE() << r.name() << ": text '" << t << "' was never set by the source";
             if (k <= prev_text) ADD_FAILURE() << r.name() << ": text went back from key " << prev_text << " to '" << t << "'";
             prev_text = k;
-        } else if (has_prefix(s, "S ")) {
+        } else if (starts_with(s, "S ")) {
             const std::int64_t n = std::atoll(s.c_str() + 2);
             ++v.ticks;
             if (n <= prev_tick) ADD_FAILURE() << r.name() << ": tick " << n << " after tick " << prev_tick << " (duplicate or out of order)";
@@ -205,16 +221,16 @@ Verdict check_history(const Child& r, const std::vector<Incarnation>& incs, bool
                 ADD_FAILURE() << r.name() << ": tick " << n << " was never emitted";
             else ticks[static_cast<std::size_t>(i)].insert(n);
             prev_tick = n;
-        } else if (has_prefix(s, "N signals_lost ")) {
+        } else if (starts_with(s, "N signals_lost ")) {
             std::istringstream in(s.substr(15));
             std::uint64_t a, b, c;
             in >> a >> b >> c;
             lost_notices += c;
-        } else if (has_prefix(s, "N gap_detected")) {
+        } else if (starts_with(s, "N gap_detected")) {
             ++v.gaps;
-        } else if (has_prefix(s, "N resynchronized")) {
+        } else if (starts_with(s, "N resynchronized")) {
             ++v.resyncs;
-        } else if (has_prefix(s, "STATE Suspect")) {
+        } else if (starts_with(s, "STATE Suspect")) {
             ++v.suspects;
         }
     }
@@ -520,7 +536,9 @@ TEST(Fault, LateJoiners) {
         if (wave + 1 < 6) {
             for (auto& w : ws) {
                 w->send("quit");
-                EXPECT_EQ(w->wait_exit(5s), 0) << w->tail();
+                const auto status = w->wait_exit(5s);
+                if (!status) w->kill_and_reap();
+                EXPECT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << w->tail();
                 // The whole history is read (the check counts up to the last counter seen).
                 const auto lines = w->lines();
                 EXPECT_TRUE(!lines.empty() && lines.back().text == "BYE") << w->tail();
@@ -561,7 +579,7 @@ TEST(Fault, GarbageFlood) {
     ASSERT_TRUE(base);
     const auto b = kv(base->text);
     const long src_rss0 = src.proc->rss_kb();
-    const int src_fds0 = src.proc->fds();
+    const int src_fds0 = src.proc->fd_count();
 
     auto flood = std::make_unique<Child>("flood", std::vector<std::string>{ZRO_FAULT_PEER, "flood", "--url", src.url, "--ms", "4000", "--rate", "1000"});
     std::this_thread::sleep_for(300ms);
@@ -587,7 +605,7 @@ TEST(Fault, GarbageFlood) {
     EXPECT_EQ(num(st, "signals_lost"), 0);
     std::this_thread::sleep_for(500ms);  // let the host drop the flood's connections
     const long src_rss1 = src.proc->rss_kb();
-    const int src_fds1 = src.proc->fds();
+    const int src_fds1 = src.proc->fd_count();
     EXPECT_LE(src_fds1, src_fds0 + 2) << "host descriptors after the flood";
     measured("GarbageFlood", "flood: " + fd->text.substr(11) + " good client: baseline p50_us=" + b.at("p50_us") + " p99_us=" + b.at("p99_us") +
                                  " during p50_us=" + d.at("p50_us") + " p99_us=" + d.at("p99_us") + " max_us=" + d.at("max_us") + " failures=" + d.at("fail"));
@@ -710,7 +728,7 @@ TEST(FaultSoak, DISABLED_Chaos) {
             Sample s{t, {}, {}};
             for (auto& r : reps) {
                 s.rss.push_back(r->rss_kb());
-                s.fds.push_back(r->fds());
+                s.fds.push_back(r->fd_count());
             }
             samples.push_back(s);
         }
@@ -890,7 +908,7 @@ void FaultLab::partition(int seconds) {
     const auto su = stats(*clean);
     std::string when;  // when an unaffected replica turned Suspect, relative to the link going down
     for (const auto& l : clean->lines())
-        if (has_prefix(l.text, "STATE ")) when += " [" + std::to_string(ms(l.at - t_down)) + " ms: " + l.text + "]";
+        if (starts_with(l.text, "STATE ")) when += " [" + std::to_string(ms(l.at - t_down)) + " ms: " + l.text + "]";
     EXPECT_EQ(vu.suspects, 0u) << "unaffected replica's state changes (time since link down):" << when;
     EXPECT_EQ(num(su, "gaps_detected"), 0);
     EXPECT_EQ(num(su, "signals_lost"), 0);

@@ -12,27 +12,15 @@
 
 #include <gtest/gtest.h>
 
+#include "support/nodes.hpp"
+
 #include <cctype>
 
 using namespace std::chrono_literals;
+using zro::test::fast;
+using zro::test::pump_until;
 
 namespace {
-
-zro::NodeOptions fast() {
-    zro::NodeOptions o;
-    o.heartbeat_interval = 50ms;
-    return o;
-}
-
-template <class Pred> bool pump_until(zro::Node& a, zro::Node& b, Pred pred, std::chrono::milliseconds d = 5s) {
-    const auto end = std::chrono::steady_clock::now() + d;
-    while (!pred()) {
-        if (std::chrono::steady_clock::now() > end) return false;
-        a.run_for(2ms);
-        b.run_for(2ms);
-    }
-    return true;
-}
 
 void pump(zro::Node& a, zro::Node& b, std::chrono::milliseconds d) {
     const auto end = std::chrono::steady_clock::now() + d;

@@ -4,16 +4,13 @@
 // drives them through stdin and waits for the lines they print (with timeouts; no sleeps standing
 // in for conditions). Figures worth recording are printed as "[measured] key=value".
 
-#include "process.hpp"
+#include "support/ports.hpp"
+#include "support/process.hpp"
 
 #include <zro/error.hpp>
 #include <zro/value.hpp>
 
 #include <gtest/gtest.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <cstdint>
 #include <iostream>
@@ -29,10 +26,12 @@
 #endif
 
 using namespace std::chrono_literals;
-using zit::Clock;
-using zit::Line;
-using zit::Process;
-using zit::starts_with;
+using zro::test::Clock;
+using zro::test::free_tcp_port;
+using zro::test::Line;
+using zro::test::ms_between;
+using zro::test::Process;
+using zro::test::starts_with;
 
 namespace {
 
@@ -105,13 +104,13 @@ std::string call(Process& rep, const std::string& command, std::chrono::millisec
 /// than the line waited for before (a PROP on the SUB vs a REPLY on the DEALER): their relative
 /// order is not defined.
 bool saw(Process& p, const std::string& line, std::chrono::milliseconds timeout = 5s) {
-    return p.wait_any([&](const std::string& s) { return s == line; }, timeout).has_value();
+    return p.wait_line([&](const std::string& s) { return s == line; }, timeout).has_value();
 }
 
 std::map<std::string, std::string> stats(Process& rep) {
     auto l = rep.request("stats", "STATS ", 5s);
     if (!l) {
-        ADD_FAILURE() << rep.label() << " did not answer 'stats'\n" << rep.tail();
+        ADD_FAILURE() << rep.name() << " did not answer 'stats'\n" << rep.tail();
         return {};
     }
     return kv(l->text);
@@ -120,22 +119,6 @@ std::map<std::string, std::string> stats(Process& rep) {
 void measured(const std::string& key, long long value) {
     std::cout << "[measured] " << key << "=" << value << std::endl;
     ::testing::Test::RecordProperty(key, std::to_string(value));
-}
-
-int free_tcp_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = 0;
-    socklen_t len = sizeof a;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-        if (fd >= 0) ::close(fd);
-        return -1;
-    }
-    ::close(fd);
-    return ntohs(a.sin_port);
 }
 
 /// The PROP and SIGNAL lines of a replica, in order.
@@ -175,18 +158,18 @@ TEST(Integration, ThreeReplicasSeeEveryChangeInOrder) {
     Clock::time_point converged = t0;
     for (auto& r : reps) {
         auto l = r->wait_for_exact(last, 20s);
-        ASSERT_TRUE(l) << r->label() << " never saw counter " << N << "\n" << r->tail();
+        ASSERT_TRUE(l) << r->name() << " never saw counter " << N << "\n" << r->tail();
         converged = std::max(converged, l->at);
     }
-    measured("converge_20000_changes_3_replicas_ms", zit::ms_between(t0, converged));
+    measured("converge_20000_changes_3_replicas_ms", ms_between(t0, converged));
 
     for (auto& r : reps) {
         std::vector<std::int64_t> seen;
         for (const auto& e : events_of(*r))
             if (starts_with(e, "PROP counter ")) seen.push_back(std::stoll(e.substr(13)));
-        ASSERT_EQ(seen.size(), static_cast<std::size_t>(N)) << r->label() << " saw " << seen.size() << " counter changes";
+        ASSERT_EQ(seen.size(), static_cast<std::size_t>(N)) << r->name() << " saw " << seen.size() << " counter changes";
         for (std::int64_t i = 0; i < N; ++i)
-            ASSERT_EQ(seen[static_cast<std::size_t>(i)], i + 1) << r->label() << ": change #" << i << " out of order";
+            ASSERT_EQ(seen[static_cast<std::size_t>(i)], i + 1) << r->name() << ": change #" << i << " out of order";
         // Gaps are allowed only if they were repaired by replay (then every change was still seen).
         const auto detected = lines_starting(*r, "NOTICE gap_detected").size();
         EXPECT_EQ(detected, lines_starting(*r, "NOTICE gap_repaired").size()) << r->tail();
@@ -347,7 +330,7 @@ TEST(Integration, ReplicaStartedBeforeTheSourceBecomesValidWhenItStarts) {
     const auto ready = src->lines().front().at;
     auto valid = rep->wait_for_prefix("STATE Valid Uninitialized", 10s);
     ASSERT_TRUE(valid) << rep->tail();
-    measured("late_source_to_valid_ms", zit::ms_between(ready, valid->at));
+    measured("late_source_to_valid_ms", ms_between(ready, valid->at));
     auto values = rep->wait_for_prefix("VALUES ", 5s);
     ASSERT_TRUE(values);
     EXPECT_EQ(values->text, "VALUES counter=" + V(11) + " text=" + V("early bird") + " mode=" + V(0));
@@ -372,7 +355,7 @@ TEST(Integration, SourceKilledAndRestartedOnTheSameUrl) {
     src->kill_and_reap();
     auto suspect = rep->wait_for_prefix("STATE Suspect Valid", 5s);
     ASSERT_TRUE(suspect) << rep->tail();
-    const auto suspect_ms = zit::ms_between(killed, suspect->at);
+    const auto suspect_ms = ms_between(killed, suspect->at);
     measured("suspect_after_kill_ms", suspect_ms);
     EXPECT_LT(suspect_ms, 1000) << "heartbeat 100 ms: suspect expected after ~300 ms";
     EXPECT_GE(suspect_ms, 150) << "suspect before three heartbeats could have been missed";
@@ -391,17 +374,17 @@ TEST(Integration, SourceKilledAndRestartedOnTheSameUrl) {
     const auto ready = src2->lines().front().at;
     auto valid = rep->wait_for_prefix("STATE Valid Suspect", 10s);
     ASSERT_TRUE(valid) << rep->tail();
-    measured("valid_after_restart_ms", zit::ms_between(ready, valid->at));
-    measured("valid_after_restart_from_spawn_ms", zit::ms_between(src2->started(), valid->at));
-    measured("total_outage_ms", zit::ms_between(killed, valid->at));
-    EXPECT_LT(zit::ms_between(ready, valid->at), 3000);
+    measured("valid_after_restart_ms", ms_between(ready, valid->at));
+    measured("valid_after_restart_from_spawn_ms", ms_between(src2->started(), valid->at));
+    measured("total_outage_ms", ms_between(killed, valid->at));
+    EXPECT_LT(ms_between(ready, valid->at), 3000);
     auto values = rep->wait_for_prefix("VALUES ", 5s);
     ASSERT_TRUE(values);
     EXPECT_EQ(values->text, "VALUES counter=" + V(7) + " text=" + V("second life") + " mode=" + V(0));
-    EXPECT_TRUE(rep->wait_any([](const std::string& s) { return starts_with(s, "NOTICE source_restarted"); }, 5s)) << rep->tail();
+    EXPECT_TRUE(rep->wait_line([](const std::string& s) { return starts_with(s, "NOTICE source_restarted"); }, 5s)) << rep->tail();
     // The values changed by the restart were reported as changes (before or after STATE Valid).
-    EXPECT_TRUE(rep->wait_any([](const std::string& s) { return s == "PROP counter " + V(7); }, 5s)) << rep->tail();
-    EXPECT_TRUE(rep->wait_any([](const std::string& s) { return s == "PROP text " + V("second life"); }, 5s)) << rep->tail();
+    EXPECT_TRUE(rep->wait_line([](const std::string& s) { return s == "PROP counter " + V(7); }, 5s)) << rep->tail();
+    EXPECT_TRUE(rep->wait_line([](const std::string& s) { return s == "PROP text " + V("second life"); }, 5s)) << rep->tail();
     EXPECT_EQ(call(*rep, "call add 1 1"), "REPLY " + V(2));
     ASSERT_TRUE(src2->request("set counter 8", "OK set", 5s));
     EXPECT_TRUE(rep->wait_for_exact("PROP counter " + V(8), 5s)) << rep->tail();
@@ -428,7 +411,7 @@ TEST(Integration, CleanSourceShutdownWithdrawsTheObjectAtOnce) {
     EXPECT_TRUE(WIFEXITED(*st) && WEXITSTATUS(*st) == 0) << "wait status " << *st;
     auto suspect = rep->wait_for_prefix("STATE Suspect", 6s);
     ASSERT_TRUE(suspect) << rep->tail();
-    const auto ms = zit::ms_between(t0, suspect->at);
+    const auto ms = ms_between(t0, suspect->at);
     measured("suspect_after_sigterm_ms", ms);
     auto reason = rep->wait_for_prefix("REASON ", 5s);
     ASSERT_TRUE(reason);
@@ -459,7 +442,7 @@ TEST(Integration, StoppedReplicaReportsRepairsAndAccountsForTheGap) {
     ASSERT_TRUE(rep->signal(SIGCONT));
     auto reached = rep->request("watch counter " + std::to_string(C), "REACHED counter", 30s);
     ASSERT_TRUE(reached) << rep->tail();
-    measured("gap_repair_after_sigcont_ms", zit::ms_between(resumed, reached->at));
+    measured("gap_repair_after_sigcont_ms", ms_between(resumed, reached->at));
 
     auto st = stats(*rep);
     EXPECT_EQ(num(st, "last_counter"), C);
@@ -519,7 +502,7 @@ TEST(Integration, ShortStopIsRepairedFromHistoryWithoutLoss) {
     ASSERT_TRUE(rep->signal(SIGCONT));
     auto l = rep->wait_for_exact("PROP counter " + V(N), 10s);
     ASSERT_TRUE(l) << rep->tail();
-    measured("short_gap_repair_after_sigcont_ms", zit::ms_between(resumed, l->at));
+    measured("short_gap_repair_after_sigcont_ms", ms_between(resumed, l->at));
     {
         const auto all = lines_starting(*rep, "NOTICE ");
         for (std::size_t i = 0; i < all.size() && i < 8; ++i) std::cout << "[notice] " << all[i] << std::endl;
@@ -672,7 +655,7 @@ TEST(Integration, ReplicaBecomesValidWellWithinOneHeartbeatOfStarting) {
     ASSERT_TRUE(started) << rep->tail();
     auto valid = rep->wait_for_prefix("STATE Valid", 10s);
     ASSERT_TRUE(valid) << rep->tail();
-    const auto ms = zit::ms_between(started->at, valid->at);
+    const auto ms = ms_between(started->at, valid->at);
     measured("time_to_valid_heartbeat_1000_ms", ms);
     EXPECT_LT(ms, 500) << "a replica of a running host on loopback took " << ms << " ms to become valid";
 }
@@ -760,7 +743,7 @@ TEST(Integration, SlowHostUnderAFastNodeStaysValidAndIsDeclaredGoneByTheHostsInt
     ASSERT_TRUE(src->signal(SIGKILL));
     auto suspect = rep->wait_for_prefix("STATE Suspect Valid", 10s);
     ASSERT_TRUE(suspect) << rep->tail();
-    const auto ms = zit::ms_between(killed, suspect->at);
+    const auto ms = ms_between(killed, suspect->at);
     measured("suspect_after_kill_host_2000ms_node_300ms_ms", ms);
     EXPECT_LE(ms, 7000) << "3.5 host intervals";
     EXPECT_GE(ms, 3900) << "declared gone by the node's own interval, not the host's";
@@ -780,7 +763,7 @@ TEST(Integration, FastHostUnderASlowNodeIsDeclaredGoneWithinThreeAndAHalfHostInt
     ASSERT_TRUE(src->signal(SIGKILL));
     auto suspect = rep->wait_for_prefix("STATE Suspect Valid", 15s);
     ASSERT_TRUE(suspect) << rep->tail();
-    const auto ms = zit::ms_between(killed, suspect->at);
+    const auto ms = ms_between(killed, suspect->at);
     measured("suspect_after_kill_host_1000ms_node_3000ms_ms", ms);
     EXPECT_LE(ms, 3500) << "3.5 host intervals of 1000 ms (the node's own 3 x 3000 ms would be 9 s)";
 }
@@ -812,7 +795,7 @@ TEST(Integration, CallsFromChangeCallbacksAfterAStoppedHostResumesDoNotFailAsSus
             if (resumed && starts_with(l.text, "CHANGE_CALL_OK")) ++ok_after;
             // Calls in flight when the host stopped fail with source_gone (documented); a call
             // refused because the replica was still Suspect is the bug this test guards.
-            EXPECT_EQ(l.text.find("is not valid"), std::string::npos) << r->label() << ": " << l.text;
+            EXPECT_EQ(l.text.find("is not valid"), std::string::npos) << r->name() << ": " << l.text;
         }
         EXPECT_GE(ok_after, 10u) << r->tail();
     }

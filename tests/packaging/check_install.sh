@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # Packaging self-test (ctest: install_and_find_package).
-#
-#   check_install.sh --build-dir DIR [--cxx COMPILER] [--sanitize LIST]
-#
-# 1. cmake --install DIR --prefix TMP
-# 2. configure, build and run tests/packaging/consumer against TMP with find_package(zro)
-# 3. compile and run the same main.cpp with `pkg-config --cflags --libs zro`
-# The temporary prefix is removed on exit.
+# Usage: usage() below, or check_install.sh --help.
 set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+Packaging self-test (ctest: install_and_find_package).
+
+  check_install.sh --build-dir DIR [--cxx COMPILER] [--sanitize LIST]
+
+1. cmake --install DIR --prefix TMP
+2. configure, build and run tests/packaging/consumer against TMP with find_package(zro)
+3. compile and run the same main.cpp with `pkg-config --cflags --libs zro`
+The temporary prefix is removed on exit.
+
+EOF
+}
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build_dir="" cxx="${CXX:-c++}" sanitize=""
@@ -16,7 +24,7 @@ while [[ $# -gt 0 ]]; do
     --build-dir) build_dir=$2; shift 2 ;;
     --cxx)       cxx=$2; shift 2 ;;
     --sanitize)  sanitize=$2; shift 2 ;;
-    -h|--help)   sed -n '2,9p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help)   usage; exit 0 ;;
     *) echo "check_install: unknown argument: $1" >&2; exit 2 ;;
   esac
 done

@@ -6,11 +6,15 @@
 
 #include <gtest/gtest.h>
 
+#include "support/nodes.hpp"
+
 #include <unistd.h>
 
 #include <numeric>
 
 using namespace std::chrono_literals;
+using zro::test::fast;
+using zro::test::pump_until;
 
 namespace {
 
@@ -25,12 +29,6 @@ zro::Schema switch_schema() {
     return s;
 }
 
-zro::NodeOptions fast() {
-    zro::NodeOptions o;
-    o.heartbeat_interval = 50ms;
-    return o;
-}
-
 /// Runs both nodes' loops (each node has its own; in one thread we alternate).
 void pump(zro::Node& a, zro::Node& b, std::chrono::milliseconds d) {
     const auto end = std::chrono::steady_clock::now() + d;
@@ -38,16 +36,6 @@ void pump(zro::Node& a, zro::Node& b, std::chrono::milliseconds d) {
         a.run_for(2ms);
         b.run_for(2ms);
     }
-}
-
-template <class Pred> bool pump_until(zro::Node& a, zro::Node& b, Pred pred, std::chrono::milliseconds d = 3s) {
-    const auto end = std::chrono::steady_clock::now() + d;
-    while (!pred()) {
-        if (std::chrono::steady_clock::now() > end) return false;
-        a.run_for(2ms);
-        b.run_for(2ms);
-    }
-    return true;
 }
 
 } // namespace

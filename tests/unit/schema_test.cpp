@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/errors.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -20,31 +22,12 @@ using zro::Parameter;
 using zro::PropertyMode;
 using zro::Schema;
 using zro::Value;
+using zro::test::Thrown;
+using zro::test::thrown;
 
 constexpr auto u64_max = std::numeric_limits<std::uint64_t>::max();
 constexpr auto i64_max = std::numeric_limits<std::int64_t>::max();
 constexpr auto i64_min = std::numeric_limits<std::int64_t>::min();
-
-struct Thrown {
-    ErrorCode code = ErrorCode::ok;
-    std::string message;
-};
-
-template <class F> Thrown thrown(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return {e.code(), e.what()};
-    }
-    return {};
-}
-
-#define EXPECT_ZRO_ERROR(stmt, expected_code, expected_message)                               \
-    do {                                                                                      \
-        const Thrown t_ = thrown([&] { (void)(stmt); });                                      \
-        EXPECT_EQ(t_.code, expected_code) << #stmt << " threw: " << t_.message;               \
-        EXPECT_EQ(t_.message, expected_message) << #stmt;                                     \
-    } while (0)
 
 // The FNV-1a 64 reference, written out independently of schema.cpp.
 std::string fnv1a64(const std::string& s) {

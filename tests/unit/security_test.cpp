@@ -13,12 +13,15 @@
 
 #include <gtest/gtest.h>
 
+#include "support/nodes.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
 using namespace std::chrono_literals;
+using zro::test::pump_until;
 namespace fs = std::filesystem;
 
 namespace {
@@ -69,15 +72,6 @@ zro::NodeOptions opts(const zro::KeyPair& keys = {}) {
 }
 
 /// Runs every node's loop in turn until `pred` or the deadline.
-template <class Pred> bool pump_until(std::initializer_list<zro::Node*> nodes, Pred pred, std::chrono::milliseconds d = 3s) {
-    const auto end = std::chrono::steady_clock::now() + d;
-    while (!pred()) {
-        if (std::chrono::steady_clock::now() > end) return false;
-        for (auto* n : nodes) n->run_for(2ms);
-    }
-    return true;
-}
-
 void pump(std::initializer_list<zro::Node*> nodes, std::chrono::milliseconds d) {
     pump_until(nodes, [] { return false; }, d);
 }

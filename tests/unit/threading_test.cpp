@@ -6,21 +6,19 @@
 
 #include <gtest/gtest.h>
 
+#include "support/nodes.hpp"
+
 #include <atomic>
 #include <future>
 
 using namespace std::chrono_literals;
+using zro::test::fast;
 
 namespace {
 zro::Schema counter_schema() {
     zro::Schema s("Counter");
     s.add_property("value", "int64", 0, zro::PropertyMode::read_push).add_method("add", {{"a", "int32"}, {"b", "int32"}}, "int32");
     return s;
-}
-zro::NodeOptions fast() {
-    zro::NodeOptions o;
-    o.heartbeat_interval = 50ms;
-    return o;
 }
 } // namespace
 

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/errors.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -19,6 +21,8 @@ using zro::Error;
 using zro::ErrorCode;
 using zro::Value;
 using Kind = zro::Value::Kind;
+using zro::test::Thrown;
+using zro::test::thrown;
 
 static_assert(std::is_nothrow_move_constructible_v<Value>);
 static_assert(std::is_nothrow_move_assignable_v<Value>);
@@ -28,28 +32,6 @@ static_assert(std::is_copy_constructible_v<Value>);
 constexpr auto i64_max = std::numeric_limits<std::int64_t>::max();
 constexpr auto i64_min = std::numeric_limits<std::int64_t>::min();
 constexpr auto u64_max = std::numeric_limits<std::uint64_t>::max();
-
-// What a call threw: its code and message, or `ok` and "" when it did not throw.
-struct Thrown {
-    ErrorCode code = ErrorCode::ok;
-    std::string message;
-};
-
-template <class F> Thrown thrown(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return {e.code(), e.what()};
-    }
-    return {};
-}
-
-#define EXPECT_ZRO_ERROR(stmt, expected_code, expected_message)                               \
-    do {                                                                                      \
-        const Thrown t_ = thrown([&] { (void)(stmt); });                                      \
-        EXPECT_EQ(t_.code, expected_code) << #stmt << " threw: " << t_.message;               \
-        EXPECT_EQ(t_.message, expected_message) << #stmt;                                     \
-    } while (0)
 
 Value bytes(std::initializer_list<std::uint8_t> b) { return Value(Value::Bytes{b}); }
 
