@@ -6,7 +6,6 @@
 #include "engine/link.hpp"
 #include "engine/node_core.hpp"
 #include "engine/replica_core.hpp"
-#include "wire/protocol.hpp"
 #include "wire/url.hpp"
 
 #include <zro/error.hpp>
@@ -231,10 +230,7 @@ void DiscoveryAgent::ask_list(const std::string& node_id) {
     made_.try_emplace(url, Loop::Clock::now());
     for (auto& link : node_.links()) {
         if (link->url() != url) continue;
-        const auto id = link->next_request_id();
-        wire::Writer w;
-        w.array(2).uint64(wire::msg::list).uint64(id);
-        auto reply = link->request(id, w, std::chrono::seconds(5));
+        auto reply = link->list_objects(std::chrono::seconds(5));
         std::weak_ptr<DiscoveryAgent> weak = weak_from_this();
         const auto version = wants_version_;
         reply.then([weak, node_id, version](const PendingReply<Value>& r) {

@@ -10,7 +10,8 @@ zro fuzz: build one libFuzzer target with clang (in its own build dir) and run i
   scripts/fuzz.sh TARGET SECONDS [LIBFUZZER_ARGS...]
   scripts/fuzz.sh --list
 
-  TARGET   wire_decode | host_request | value_convert | rep_parser (the fuzz_ prefix is optional)
+  TARGET   wire_decode | host_request | value_convert | rep_parser | request_decode |
+           reply_decode | publication_decode | events_read (the fuzz_ prefix is optional)
   SECONDS  run time (-max_total_time); 0 means no time limit (then pass -runs=N)
 
 The committed seed corpus tests/fuzz/corpus/fuzz_TARGET/ is copied into a working corpus

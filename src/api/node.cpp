@@ -8,7 +8,6 @@
 #include "engine/link.hpp"
 #include "engine/replica_core.hpp"
 #include "engine/security.hpp"
-#include "wire/protocol.hpp"
 #include "wire/url.hpp"
 
 #include <optional>
@@ -73,12 +72,7 @@ PendingReply<Value> Node::list_objects(std::string_view url, std::chrono::millis
         core_->connect_to(url);
         const std::string canonical = detail::wire::parse_url(url).str();
         for (auto& link : core_->links())
-            if (link->url() == canonical) {
-                const auto id = link->next_request_id();
-                detail::wire::Writer w;
-                w.array(2).uint64(detail::wire::msg::list).uint64(id);
-                reply.emplace(link->request(id, w, timeout));
-            }
+            if (link->url() == canonical) reply.emplace(link->list_objects(timeout));
     });
     return *reply;
 }

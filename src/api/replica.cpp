@@ -4,7 +4,7 @@
 #include "engine/node_core.hpp"
 #include "engine/link.hpp"
 #include "engine/replica_core.hpp"
-#include "wire/protocol.hpp"
+#include "wire/messages.hpp"
 
 namespace zro {
 
@@ -74,11 +74,11 @@ bool Replica::wait_for_source(std::chrono::milliseconds timeout) {
 }
 
 PendingReply<Value> Replica::invoke_method(std::string_view method, std::vector<Value> args, std::chrono::milliseconds timeout) {
-    return core_->call(detail::wire::msg::invoke, method, Value(std::move(args)), timeout);
+    return core_->call(detail::wire::Invoke::code, method, Value(std::move(args)), timeout);
 }
 
 PendingReply<Value> Replica::write_property(std::string_view property, Value value, std::chrono::milliseconds timeout) {
-    return core_->call(detail::wire::msg::set, property, std::move(value), timeout);
+    return core_->call(detail::wire::Set::code, property, std::move(value), timeout);
 }
 
 } // namespace zro

@@ -5,7 +5,7 @@
 #include "engine/node_core.hpp"
 #include "engine/security.hpp"
 #include "engine/socket_options.hpp"
-#include "wire/protocol.hpp"
+#include "wire/messages.hpp"
 
 #include <zro/error.hpp>
 
@@ -14,29 +14,6 @@
 namespace zro::detail {
 
 using namespace wire;
-
-namespace {
-
-/// A request field of the wrong kind or an out-of-range index: reported as malformed.
-[[noreturn]] void malformed(const std::string& why) { throw Error(ErrorCode::malformed_message, why); }
-
-const Value& field(const Value::List& m, std::size_t i, const char* what) {
-    if (i >= m.size()) malformed(std::string("missing field '") + what + "'");
-    return m[i];
-}
-std::uint64_t u64_field(const Value::List& m, std::size_t i, const char* what) {
-    const Value& v = field(m, i, what);
-    if (v.kind() != Value::Kind::uint64) malformed(std::string("field '") + what + "' must be a non-negative integer");
-    return v.as<std::uint64_t>();
-}
-const std::string& name_field(const Value::List& m, std::size_t i, const char* what) {
-    const Value& v = field(m, i, what);
-    if (!v.is_string() || v.as_string().empty() || v.as_string().size() > max_name_length)
-        malformed(std::string("field '") + what + "' must be a name of 1-255 bytes");
-    return v.as_string();
-}
-
-} // namespace
 
 // ---- SourceLink --------------------------------------------------------------------------------
 
@@ -126,7 +103,7 @@ void HostEngine::disable(std::string_view name) {
     if (obj.dirty) std::erase(dirty_, &obj);
     // Tell replicas at once, rather than letting them wait three heartbeats.
     scratch_.clear();
-    scratch_.array(2).uint64(msg::withdrawn).uint64(obj.epoch);
+    Withdrawn{obj.epoch}.encode(scratch_);
     publish(obj.topic, scratch_.data(), scratch_.size());
     SourceLink::detach(*obj.source);
     links_.erase(obj.name);
@@ -149,7 +126,7 @@ void HostEngine::record_property(HostedObject& obj, std::size_t index, const Val
         return;
     }
     const std::size_t before = obj.pending.size();
-    obj.pending.array(3).uint64(event_property).uint64(index).value(value);
+    encode_property_event(obj.pending, index, value);
     if (obj.pending.size() - before > options_.max_message_size - 256) {
         obj.pending.buffer().resize(before);
         throw Error(ErrorCode::too_large, "property '" + props.at(index).name + "' of '" + obj.name +
@@ -165,8 +142,7 @@ void HostEngine::record_property(HostedObject& obj, std::size_t index, const Val
 
 void HostEngine::record_signal(HostedObject& obj, std::size_t index, const std::vector<Value>& args) {
     const std::size_t before = obj.pending.size();
-    obj.pending.array(3).uint64(event_signal).uint64(index).array(static_cast<std::uint32_t>(args.size()));
-    for (const auto& a : args) obj.pending.value(a);
+    encode_signal_event(obj.pending, index, args);
     if (obj.pending.size() - before > options_.max_message_size - 256) {
         obj.pending.buffer().resize(before);
         throw Error(ErrorCode::too_large, "signal of '" + obj.name + "': arguments exceed max_message_size");
@@ -226,14 +202,14 @@ void HostEngine::flush_dirty() {
 void HostEngine::flush(HostedObject& obj) {
     // Coalesced properties go last, each as one ordinary event with its own seq.
     for (auto& [index, value] : obj.coalesced) {
-        obj.pending.array(3).uint64(event_property).uint64(index).value(value);
+        encode_property_event(obj.pending, index, value);
         if (obj.pending_count++ == 0) obj.pending_first_seq = obj.seq + 1;
         ++obj.seq;
     }
     obj.coalesced.clear();
     if (obj.pending_count == 0) return;
     Writer head;
-    head.array(4).uint64(msg::events).uint64(obj.epoch).uint64(obj.pending_first_seq).array(obj.pending_count);
+    EventsHeader{obj.epoch, obj.pending_first_seq, obj.pending_count}.encode(head);
     std::string payload;
     payload.reserve(head.size() + obj.pending.size());
     payload.append(head.data(), head.size());
@@ -264,7 +240,7 @@ void HostEngine::heartbeat_all() {
     for (auto& [name, obj] : objects_) {
         flush(*obj);  // so the heartbeat's seq covers everything recorded
         scratch_.clear();
-        scratch_.array(4).uint64(msg::heartbeat).uint64(obj->epoch).uint64(obj->seq).uint64(obj->signals);
+        Heartbeat{obj->epoch, obj->seq, obj->signals}.encode(scratch_);
         publish(obj->topic, scratch_.data(), scratch_.size());
     }
 }
@@ -284,14 +260,14 @@ void HostEngine::on_xpub_readable() {
             // Nothing shared under this name (yet): SYNC with epoch 0 still tells the subscriber
             // that its subscription is live, so it can go on and ask (and learn unknown_object).
             scratch_.clear();
-            scratch_.array(4).uint64(msg::sync).uint64(0).uint64(0).uint64(0);
+            wire::Sync{0, 0, 0}.encode(scratch_);
             publish(topic, scratch_.data(), scratch_.size());
             continue;
         }
         HostedObject& obj = *it->second;
         flush(obj);
         scratch_.clear();
-        scratch_.array(4).uint64(msg::sync).uint64(obj.epoch).uint64(obj.seq).uint64(obj.signals);
+        wire::Sync{obj.epoch, obj.seq, obj.signals}.encode(scratch_);
         publish(obj.topic, scratch_.data(), scratch_.size());
     }
 }
@@ -324,85 +300,76 @@ void HostEngine::handle_request(const std::string& rid, const void* data, std::s
         send_error(rid, Value{}, ErrorCode::too_large, "request of " + std::to_string(size) + " bytes exceeds the host's limit of " + std::to_string(options_.max_message_size));
         return;
     }
-    auto decoded = decode(data, size);
-    if (auto* err = std::get_if<DecodeError>(&decoded)) {
-        note_malformed(rid, err->reason);
-        send_error(rid, Value{}, ErrorCode::malformed_message, "undecodable request: " + err->detail);
+    auto envelope = decode_envelope(data, size);
+    if (auto* err = std::get_if<MessageError>(&envelope)) {
+        const bool undecodable = err->reason != "wrong_type";
+        note_malformed(rid, undecodable ? err->reason : "not a [type, ...] array");
+        send_error(rid, Value{}, ErrorCode::malformed_message,
+                   undecodable ? err->detail : "a request is an array starting with its type code");
         return;
     }
-    const Value& v = std::get<Value>(decoded);
-    if (!v.is_list() || v.as_list().empty() || v.as_list()[0].kind() != Value::Kind::uint64) {
-        note_malformed(rid, "not a [type, ...] array");
-        send_error(rid, Value{}, ErrorCode::malformed_message, "a request is an array starting with its type code");
-        return;
-    }
-    const auto& m = v.as_list();
-    const Value req_id = m.size() > 1 ? m[1] : Value{};
-    try {
-        switch (m[0].as<std::uint64_t>()) {
-        case msg::hello: on_hello(rid, m); break;
-        case msg::acquire: on_acquire(rid, m); break;
-        case msg::invoke: on_invoke(rid, m); break;
-        case msg::set: on_set(rid, m); break;
-        case msg::replay: on_replay(rid, m); break;
-        case msg::ping: {
-            scratch_.clear();
-            scratch_.array(3).uint64(msg::pong).value(req_id).str(node_id_);
-            send_to(rid, scratch_);
-            break;
-        }
-        case msg::list: on_list(rid, m); break;
-        default:
-            note_malformed(rid, "unknown message type");
-            send_error(rid, req_id, ErrorCode::malformed_message, "unknown message type " + m[0].to_string());
-        }
-    } catch (const Error& e) {
+    Envelope& e = std::get<Envelope>(envelope);
+    const Value req_id = e.echo_id();
+    auto request = decode_request(e);
+    if (auto* bad = std::get_if<MessageError>(&request)) {
         // Malformed fields of a known message type.
-        note_malformed(rid, e.what());
-        send_error(rid, req_id, e.code() == ErrorCode::type_mismatch ? ErrorCode::malformed_message : e.code(), e.what());
+        note_malformed(rid, bad->detail);
+        send_error(rid, req_id, ErrorCode::malformed_message, bad->detail);
+        return;
+    }
+    try {
+        std::visit([&](auto& m) { on_request(rid, req_id, m); }, std::get<Request>(request));
+    } catch (const Error& err) {
+        note_malformed(rid, err.what());
+        send_error(rid, req_id, err.code() == ErrorCode::type_mismatch ? ErrorCode::malformed_message : err.code(), err.what());
     }
 }
 
-void HostEngine::on_hello(const std::string& rid, const Value::List& m) {
-    const Value& version = field(m, 1, "version");
-    if (!version.is_integer() || version.as<std::uint64_t>() != protocol_version) {
-        send_error(rid, Value{}, ErrorCode::version_mismatch,
-                   "host speaks zro protocol " + std::to_string(protocol_version) + ", client sent " + version.to_string());
-        return;
-    }
+void HostEngine::on_request(const std::string& rid, const Value& req_id, UnknownMessage& m) {
+    note_malformed(rid, "unknown message type");
+    send_error(rid, req_id, ErrorCode::malformed_message, "unknown message type " + std::to_string(m.code));
+}
+
+void HostEngine::on_request(const std::string& rid, const Value&, Ping& m) {
     scratch_.clear();
-    scratch_.array(6).uint64(msg::welcome).uint64(protocol_version).str(node_id_).str(pub_endpoint_)
-        .uint64(static_cast<std::uint64_t>(options_.heartbeat_interval.count())).uint64(options_.max_message_size);
+    Pong{std::move(m.token), node_id_}.encode(scratch_);
     send_to(rid, scratch_);
 }
 
-HostedObject* HostEngine::find_object(const Value& name) {
-    if (!name.is_string()) return nullptr;
-    auto it = objects_.find(name.as_string());
+void HostEngine::on_request(const std::string& rid, const Value&, Hello& m) {
+    if (!m.speaks_our_version()) {
+        send_error(rid, Value{}, ErrorCode::version_mismatch,
+                   "host speaks zro protocol " + std::to_string(protocol_version) + ", client sent " + m.version.to_string());
+        return;
+    }
+    scratch_.clear();
+    Welcome{protocol_version, node_id_, pub_endpoint_, static_cast<std::uint64_t>(options_.heartbeat_interval.count()),
+            options_.max_message_size}.encode(scratch_);
+    send_to(rid, scratch_);
+}
+
+HostedObject* HostEngine::find_object(const std::string& name) {
+    auto it = objects_.find(name);
     return it == objects_.end() ? nullptr : it->second.get();
 }
 
-void HostEngine::on_acquire(const std::string& rid, const Value::List& m) {
-    const Value& req = field(m, 1, "req_id");
-    const std::string& name = name_field(m, 2, "object");
-    const bool want_schema = m.size() > 4 && m[4].is_bool() && m[4].as<bool>();
-    HostedObject* obj = find_object(m[2]);
+void HostEngine::on_request(const std::string& rid, const Value&, Acquire& m) {
+    HostedObject* obj = find_object(m.object);
     if (!obj) {
-        send_error(rid, req, ErrorCode::unknown_object, "no object '" + name + "' on host " + public_url_);
+        send_error(rid, m.req_id, ErrorCode::unknown_object, "no object '" + m.object + "' on host " + public_url_);
         return;
     }
-    send_snapshot(rid, req, *obj, want_schema);
+    send_snapshot(rid, m.req_id, *obj, m.want_schema);
 }
 
 void HostEngine::send_snapshot(const std::string& rid, const Value& req, HostedObject& obj, bool with_schema) {
     flush(obj);  // the snapshot must be exactly the state at obj.seq
     const Schema& schema = obj.source->schema();
+    Snapshot snapshot{req, obj.name, obj.epoch, obj.seq, obj.signals, schema.signature(), {}, std::nullopt};
+    if (with_schema) snapshot.schema = schema.to_value();
     scratch_.clear();
-    scratch_.array(9).uint64(msg::snapshot).value(req).str(obj.name).uint64(obj.epoch).uint64(obj.seq)
-        .uint64(obj.signals).str(schema.signature()).array(static_cast<std::uint32_t>(schema.properties().size()));
-    for (std::size_t i = 0; i < schema.properties().size(); ++i) scratch_.value(obj.source->property_value(i));
-    if (with_schema) scratch_.value(schema.to_value());
-    else scratch_.nil();
+    snapshot.encode_with(scratch_, static_cast<std::uint32_t>(schema.properties().size()),
+                         [&](std::size_t i) { return obj.source->property_value(i); });
     ++stats_.snapshots_served;
     if (scratch_.size() > options_.max_message_size) {
         send_error(rid, req, ErrorCode::too_large, "snapshot of '" + obj.name + "' exceeds max_message_size");
@@ -411,20 +378,17 @@ void HostEngine::send_snapshot(const std::string& rid, const Value& req, HostedO
     send_to(rid, scratch_);
 }
 
-void HostEngine::on_invoke(const std::string& rid, const Value::List& m) {
-    const Value& call = field(m, 1, "call_id");
-    const std::uint64_t call_id = u64_field(m, 1, "call_id");
-    const std::string& name = name_field(m, 2, "object");
-    const std::uint64_t epoch = u64_field(m, 3, "epoch");
-    const std::string& method = name_field(m, 4, "method");
-    const Value& args = field(m, 5, "args");
-    if (!args.is_list()) malformed("field 'args' must be a list");
+void HostEngine::on_request(const std::string& rid, const Value&, Invoke& m) {
+    const std::uint64_t call_id = m.call_id;
+    const std::string& name = m.object;
+    const std::uint64_t epoch = m.epoch;
+    const std::string& method = m.method;
     auto reply_error = [&](ErrorCode code, const std::string& text) {
         scratch_.clear();
-        scratch_.array(4).uint64(msg::reply).value(call).uint64(static_cast<std::uint64_t>(code)).str(text);
+        Reply::failure(call_id, static_cast<std::uint64_t>(code), text).encode(scratch_);
         send_to(rid, scratch_);
     };
-    HostedObject* obj = find_object(m[2]);
+    HostedObject* obj = find_object(name);
     if (!obj) return reply_error(ErrorCode::unknown_object, "no object '" + name + "' on host " + public_url_);
     if (epoch != 0 && epoch != obj->epoch)
         return reply_error(ErrorCode::source_restarted, "'" + name + "' restarted since the replica last synchronized; call not run");
@@ -432,7 +396,7 @@ void HostEngine::on_invoke(const std::string& rid, const Value::List& m) {
     const auto index = schema.method_index(method);
     if (!index) return reply_error(ErrorCode::unknown_method, "'" + name + "' (" + schema.type_name() + ") has no method '" + method + "'");
     const MethodDef& def = schema.methods()[*index];
-    const auto& list = args.as_list();
+    const auto& list = m.args;
     if (list.size() != def.params.size())
         return reply_error(ErrorCode::bad_arguments, method + " takes " + std::to_string(def.params.size()) +
                                                          " argument(s), got " + std::to_string(list.size()));
@@ -471,32 +435,28 @@ void HostEngine::answer(const ResponderCore& call, Value result, std::optional<s
                                                                   " but is declared to return " + def.return_type);
     }
     scratch_.clear();
-    scratch_.array(4).uint64(msg::reply).uint64(call.call_id);
-    if (error) scratch_.uint64(static_cast<std::uint64_t>(error->first)).str(error->second);
-    else scratch_.uint64(0).value(result);
+    if (error) Reply::failure(call.call_id, static_cast<std::uint64_t>(error->first), std::move(error->second)).encode(scratch_);
+    else Reply::success(call.call_id, std::move(result)).encode(scratch_);
     if (scratch_.size() > options_.max_message_size) {
         scratch_.clear();
-        scratch_.array(4).uint64(msg::reply).uint64(call.call_id).uint64(static_cast<std::uint64_t>(ErrorCode::too_large))
-            .str("the result exceeds max_message_size");
+        Reply::failure(call.call_id, static_cast<std::uint64_t>(ErrorCode::too_large), "the result exceeds max_message_size")
+            .encode(scratch_);
     }
     send_to(call.routing_id, scratch_);
 }
 
-void HostEngine::on_set(const std::string& rid, const Value::List& m) {
-    const Value& call = field(m, 1, "call_id");
-    u64_field(m, 1, "call_id");
-    const std::string& name = name_field(m, 2, "object");
-    const std::uint64_t epoch = u64_field(m, 3, "epoch");
-    const std::string& prop = name_field(m, 4, "property");
-    const Value& value = field(m, 5, "value");
+void HostEngine::on_request(const std::string& rid, const Value&, wire::Set& m) {
+    const std::string& name = m.object;
+    const std::uint64_t epoch = m.epoch;
+    const std::string& prop = m.property;
+    const Value& value = m.value;
     auto reply = [&](ErrorCode code, const std::string& text) {
         scratch_.clear();
-        scratch_.array(4).uint64(msg::reply).value(call).uint64(static_cast<std::uint64_t>(code));
-        if (code == ErrorCode::ok) scratch_.nil();
-        else scratch_.str(text);
+        if (code == ErrorCode::ok) Reply::success(m.call_id, Value{}).encode(scratch_);
+        else Reply::failure(m.call_id, static_cast<std::uint64_t>(code), text).encode(scratch_);
         send_to(rid, scratch_);
     };
-    HostedObject* obj = find_object(m[2]);
+    HostedObject* obj = find_object(name);
     if (!obj) return reply(ErrorCode::unknown_object, "no object '" + name + "' on host " + public_url_);
     if (epoch != 0 && epoch != obj->epoch)
         return reply(ErrorCode::source_restarted, "'" + name + "' restarted since the replica last synchronized; write not applied");
@@ -518,12 +478,12 @@ void HostEngine::on_set(const std::string& rid, const Value::List& m) {
     reply(ErrorCode::ok, {});
 }
 
-void HostEngine::on_replay(const std::string& rid, const Value::List& m) {
-    const Value& req = field(m, 1, "req_id");
-    const std::string& name = name_field(m, 2, "object");
-    const std::uint64_t epoch = u64_field(m, 3, "epoch");
-    const std::uint64_t from = u64_field(m, 4, "from_seq");
-    HostedObject* obj = find_object(m[2]);
+void HostEngine::on_request(const std::string& rid, const Value&, Replay& m) {
+    const Value& req = m.req_id;
+    const std::string& name = m.object;
+    const std::uint64_t epoch = m.epoch;
+    const std::uint64_t from = m.from_seq;
+    HostedObject* obj = find_object(name);
     if (!obj) return send_error(rid, req, ErrorCode::unknown_object, "no object '" + name + "' on host " + public_url_);
     flush(*obj);
     const bool covered = epoch == obj->epoch && from >= 1 && from <= obj->seq + 1 &&
@@ -542,19 +502,19 @@ void HostEngine::on_replay(const std::string& rid, const Value::List& m) {
         return;
     }
     scratch_.clear();
-    scratch_.array(5).uint64(msg::replayed).value(req).str(obj->name).uint64(obj->epoch).array(static_cast<std::uint32_t>(parts.size()));
-    for (auto* p : parts) scratch_.bin(p->payload.data(), p->payload.size());
+    Replayed{req, obj->name, obj->epoch, {}}.encode_with(scratch_, static_cast<std::uint32_t>(parts.size()),
+                                                       [&](std::size_t i) { return std::string_view(parts[i]->payload); });
     ++stats_.replays_served;
     send_to(rid, scratch_);
 }
 
-void HostEngine::on_list(const std::string& rid, const Value::List& m) {
-    const Value& req = field(m, 1, "req_id");
-    scratch_.clear();
-    scratch_.array(4).uint64(msg::objects).value(req).array(static_cast<std::uint32_t>(objects_.size()));
+void HostEngine::on_request(const std::string& rid, const Value&, ListObjects& m) {
+    Objects answer{std::move(m.req_id), {}, node_id_};
+    answer.objects.reserve(objects_.size());
     for (auto& [name, obj] : objects_)
-        scratch_.array(3).str(name).str(obj->source->schema().type_name()).str(obj->source->schema().signature());
-    scratch_.str(node_id_);
+        answer.objects.push_back({name, obj->source->schema().type_name(), obj->source->schema().signature()});
+    scratch_.clear();
+    answer.encode(scratch_);
     send_to(rid, scratch_);
 }
 
@@ -592,7 +552,7 @@ void HostEngine::send_to(const std::string& rid, Writer& w) {
 
 void HostEngine::send_error(const std::string& rid, const Value& req_id, ErrorCode code, const std::string& message) {
     scratch_.clear();
-    scratch_.array(4).uint64(msg::error).value(req_id).uint64(static_cast<std::uint64_t>(code)).str(message);
+    ErrorReply{req_id, static_cast<std::uint64_t>(code), message}.encode(scratch_);
     send_to(rid, scratch_);
 }
 

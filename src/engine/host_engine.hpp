@@ -10,6 +10,7 @@
 #include "core/log.hpp"
 #include "loop/loop.hpp"
 #include "wire/codec.hpp"
+#include "wire/messages.hpp"
 #include "wire/url.hpp"
 
 #include <zro/node.hpp>
@@ -138,13 +139,16 @@ private:
     void send_snapshot(const std::string& routing_id, const Value& req_id, HostedObject& obj, bool with_schema);
     void note_malformed(const std::string& routing_id, const std::string& why);
 
-    void on_hello(const std::string& rid, const Value::List& m);
-    void on_acquire(const std::string& rid, const Value::List& m);
-    void on_invoke(const std::string& rid, const Value::List& m);
-    void on_set(const std::string& rid, const Value::List& m);
-    void on_replay(const std::string& rid, const Value::List& m);
-    void on_list(const std::string& rid, const Value::List& m);
-    HostedObject* find_object(const Value& name);
+    // One per request type (decoded; `req_id` is what an ERROR echoes).
+    void on_request(const std::string& rid, const Value& req_id, wire::Hello& m);
+    void on_request(const std::string& rid, const Value& req_id, wire::Acquire& m);
+    void on_request(const std::string& rid, const Value& req_id, wire::Invoke& m);
+    void on_request(const std::string& rid, const Value& req_id, wire::Set& m);
+    void on_request(const std::string& rid, const Value& req_id, wire::Replay& m);
+    void on_request(const std::string& rid, const Value& req_id, wire::Ping& m);
+    void on_request(const std::string& rid, const Value& req_id, wire::ListObjects& m);
+    void on_request(const std::string& rid, const Value& req_id, wire::UnknownMessage& m);
+    HostedObject* find_object(const std::string& name);
 
     std::shared_ptr<Loop> loop_;
     NodeOptions options_;

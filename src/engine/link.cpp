@@ -5,9 +5,12 @@
 #include "engine/replica_core.hpp"
 #include "engine/security.hpp"
 #include "engine/socket_options.hpp"
-#include "wire/protocol.hpp"
+#include "wire/messages.hpp"
 
 #include <zro/error.hpp>
+
+#include <type_traits>
+#include <variant>
 
 namespace zro::detail {
 
@@ -51,8 +54,7 @@ bool Link::send(const Writer& w) {
 
 void Link::send_hello() {
     Writer w;
-    w.array(4).uint64(msg::hello).uint64(protocol_version).str(node_.node_id)
-        .uint64(static_cast<std::uint64_t>(node_.heartbeat().count()));
+    Hello{Value(std::uint64_t{protocol_version}), node_.node_id, static_cast<std::uint64_t>(node_.heartbeat().count())}.encode(w);
     last_hello_ = Loop::Clock::now();
     if (send(w)) {
         // Sent: the heartbeat paces any repeat (Link::tick), not the retry timer.
@@ -171,11 +173,9 @@ CallError Link::too_large(std::size_t size) const {
                                                " (max_message_size " + std::to_string(max_request_) + " bytes)"};
 }
 
-void Link::adopt_host_limits(const Value& heartbeat_ms, const Value& max_message_size) {
+void Link::adopt_host_limits(std::uint64_t hb, std::uint64_t max) {
     // Checked before anything of the WELCOME is used: a host that sends nonsense here is not
     // welcomed (the HELLO is repeated), rather than pacing this link at 0 ms or never.
-    const auto hb = heartbeat_ms.as<std::uint64_t>();
-    const auto max = max_message_size.as<std::uint64_t>();
     if (hb < 1 || hb > 3'600'000) throw Error(ErrorCode::malformed_message, "WELCOME heartbeat_ms " + std::to_string(hb) + " is not in 1..3600000");
     if (max < 256) throw Error(ErrorCode::malformed_message, "WELCOME max_message_size " + std::to_string(max) + " is below 256");
     const std::chrono::milliseconds interval(static_cast<std::chrono::milliseconds::rep>(hb));
@@ -201,7 +201,7 @@ void Link::tick(Loop::Clock::time_point now) {
     if (now - last_ping_ >= hb) {
         last_ping_ = now;
         Writer w;
-        w.array(2).uint64(msg::ping).uint64(next_request_id());
+        Ping{Value(next_request_id())}.encode(w);
         send(w);
     }
 }
@@ -218,114 +218,131 @@ void Link::on_dealer_readable() {
             while (dealer_.get(zmq::sockopt::rcvmore)) (void)dealer_.recv(rest, zmq::recv_flags::dontwait);
             continue;
         }
-        auto decoded = decode(m.data(), m.size());
-        Value* v = std::get_if<Value>(&decoded);  // mutable: a snapshot's values are moved out
-        if (!v || !v->is_list() || v->as_list().size() < 2 || v->as_list()[0].kind() != Value::Kind::uint64) {
+        auto envelope = decode_envelope(m.data(), m.size());
+        auto* e = std::get_if<Envelope>(&envelope);
+        if (!e || e->items.size() < 2) {
             if (log_limit_.allow()) log(LogLevel::warn, "link ", url_str_, ": dropped a malformed reply");
             continue;
         }
         last_heard_ = Loop::Clock::now();
         try {
-            handle_reply(v->as_list());
-        } catch (const Error& e) {
-            if (log_limit_.allow()) log(LogLevel::warn, "link ", url_str_, ": dropped a malformed reply: ", e.what());
+            handle_reply(*e);
+        } catch (const Error& err) {
+            if (log_limit_.allow()) log(LogLevel::warn, "link ", url_str_, ": dropped a malformed reply: ", err.what());
         }
     }
 }
 
-void Link::handle_reply(Value::List& m) {
-    const auto type = m[0].as<std::uint64_t>();
-    switch (type) {
-    case msg::welcome: {
-        if (m.size() < 6) throw Error(ErrorCode::malformed_message, "short WELCOME");
-        const std::string& id = m[2].as_string();
-        adopt_host_limits(m[4], m[5]);
-        const std::string sub_ep = pub_connect_endpoint(url_, m[3].as_string());
-        const bool new_instance = !peer_id_.empty() && id != peer_id_;
-        if (sub_ep != sub_endpoint_ || id != peer_id_) {
-            // A new host instance (or the first): point the SUB at its PUB. Subscriptions are
-            // kept by the SUB socket and re-sent on the new connection.
-            if (!sub_endpoint_.empty()) {
-                try { sub_.disconnect(sub_endpoint_); } catch (const zmq::error_t&) {}
-            }
-            sub_.connect(sub_ep);
-            sub_endpoint_ = sub_ep;
-            for (auto& [name, t] : topics_) t.live = false;  // until the new XPUB answers (SYNC)
-        }
-        peer_id_ = id;
-        welcomed_ = true;
-        for (auto& [qid, bytes] : queued_) {
-            zmq::message_t qm(bytes.data(), bytes.size());
-            if (!dealer_.send(qm, zmq::send_flags::dontwait))
-                finish_call(qid, {}, CallError{ErrorCode::not_connected, "no live connection to " + url_str_});
-        }
-        queued_.clear();
-        log(LogLevel::info, "link ", url_str_, ": welcomed by host ", id, new_instance ? " (new instance)" : "");
-        const auto now = Loop::Clock::now();
-        for (auto& r : node_.all_replicas()) {
-            if (new_instance) r->on_link_reset(*this);
-            r->tick(now);  // start acquiring at once instead of at the next tick
+ReplicaCore* Link::take_request(std::uint64_t req_id) {
+    auto it = requests_.find(req_id);
+    if (it == requests_.end()) return nullptr;  // an answer nobody waits for any more
+    ReplicaCore* replica = it->second;
+    requests_.erase(it);
+    return replica;
+}
+
+void Link::handle_reply(Envelope& envelope) {
+    // SNAPSHOT and REPLAYED go to the replica that asked, malformed or not: it counts a
+    // malformed answer and asks again.
+    if (envelope.code == Snapshot::code || envelope.code == Replayed::code) {
+        const auto id = envelope.reply_id();
+        if (!id) throw Error(ErrorCode::malformed_message, "an answer without a request id");
+        ReplicaCore* replica = take_request(*id);
+        if (!replica) return;
+        auto keep = replica->shared_from_this();
+        if (envelope.code == Snapshot::code) {
+            auto snapshot = Snapshot::decode(envelope.items);
+            replica->on_snapshot(*this, snapshot);
+        } else {
+            replica->on_replayed(*this, Replayed::decode(envelope.items));
         }
         return;
     }
-    case msg::pong: {
-        if (m.size() >= 3 && m[2].is_string() && m[2].as_string() != peer_id_) {
-            welcomed_ = false;  // a different host answers on this URL now
-            send_hello();
+    auto decoded = decode_reply(envelope);
+    if (auto* bad = std::get_if<MessageError>(&decoded)) throw Error(ErrorCode::malformed_message, bad->detail);
+    std::visit(
+        [this](auto& reply) {
+            using Message = std::decay_t<decltype(reply)>;
+            if constexpr (!std::is_same_v<Message, Snapshot> && !std::is_same_v<Message, Replayed> &&
+                          !std::is_same_v<Message, UnknownMessage>)  // (replies of later versions are ignored)
+                on_reply(reply);
+        },
+        std::get<HostReply>(decoded));
+}
+
+void Link::on_reply(Welcome& w) {
+    const std::string& id = w.node_id;
+    adopt_host_limits(w.heartbeat_ms, w.max_message_size);
+    const std::string sub_ep = pub_connect_endpoint(url_, w.pub_endpoint);
+    const bool new_instance = !peer_id_.empty() && id != peer_id_;
+    if (sub_ep != sub_endpoint_ || id != peer_id_) {
+        // A new host instance (or the first): point the SUB at its PUB. Subscriptions are
+        // kept by the SUB socket and re-sent on the new connection.
+        if (!sub_endpoint_.empty()) {
+            try { sub_.disconnect(sub_endpoint_); } catch (const zmq::error_t&) {}
         }
+        sub_.connect(sub_ep);
+        sub_endpoint_ = sub_ep;
+        for (auto& [name, t] : topics_) t.live = false;  // until the new XPUB answers (SYNC)
+    }
+    peer_id_ = id;
+    welcomed_ = true;
+    for (auto& [qid, bytes] : queued_) {
+        zmq::message_t qm(bytes.data(), bytes.size());
+        if (!dealer_.send(qm, zmq::send_flags::dontwait))
+            finish_call(qid, {}, CallError{ErrorCode::not_connected, "no live connection to " + url_str_});
+    }
+    queued_.clear();
+    log(LogLevel::info, "link ", url_str_, ": welcomed by host ", id, new_instance ? " (new instance)" : "");
+    const auto now = Loop::Clock::now();
+    for (auto& r : node_.all_replicas()) {
+        if (new_instance) r->on_link_reset(*this);
+        r->tick(now);  // start acquiring at once instead of at the next tick
+    }
+}
+
+void Link::on_reply(Pong& p) {
+    if (p.node_id != peer_id_) {
+        welcomed_ = false;  // a different host answers on this URL now
+        send_hello();
+    }
+}
+
+void Link::on_reply(Reply& r) {
+    if (r.error_code == 0) finish_call(r.call_id, std::move(r.result), std::nullopt);
+    else finish_call(r.call_id, {}, CallError{static_cast<ErrorCode>(r.error_code), std::move(r.message)});
+}
+
+void Link::on_reply(ErrorReply& e) {
+    const auto code = static_cast<ErrorCode>(e.error_code);
+    if (e.req_id.is_nil()) {
+        if (log_limit_.allow()) log(LogLevel::error, "link ", url_str_, ": host reports ", to_string(code), ": ", e.message);
         return;
     }
-    case msg::reply: {
-        if (m.size() < 4) throw Error(ErrorCode::malformed_message, "short REPLY");
-        const auto id = m[1].as<std::uint64_t>();
-        const auto code = m[2].as<std::uint64_t>();
-        if (code == 0) finish_call(id, m[3], std::nullopt);
-        else finish_call(id, {}, CallError{static_cast<ErrorCode>(code), m[3].is_string() ? m[3].as_string() : m[3].to_string()});
-        return;
-    }
-    case msg::snapshot:
-    case msg::replayed: {
-        const auto id = m[1].as<std::uint64_t>();
-        auto it = requests_.find(id);
-        if (it == requests_.end()) return;  // an answer nobody waits for any more
-        auto replica = it->second->shared_from_this();
-        requests_.erase(it);
-        if (type == msg::snapshot) replica->on_snapshot(*this, m);
-        else replica->on_replayed(*this, m);
-        return;
-    }
-    case msg::error: {
-        if (m.size() < 4) throw Error(ErrorCode::malformed_message, "short ERROR");
-        const auto code = static_cast<ErrorCode>(m[2].as<std::uint64_t>());
-        const std::string text = m[3].is_string() ? m[3].as_string() : m[3].to_string();
-        if (m[1].is_nil()) {
-            if (log_limit_.allow()) log(LogLevel::error, "link ", url_str_, ": host reports ", to_string(code), ": ", text);
-            return;
-        }
-        const auto id = m[1].as<std::uint64_t>();
-        if (calls_.count(id)) return finish_call(id, {}, CallError{code, text});
-        auto it = requests_.find(id);
-        if (it == requests_.end()) return;
-        auto replica = it->second->shared_from_this();
-        requests_.erase(it);
-        replica->on_request_failed(*this, code, text);
-        return;
-    }
-    case msg::objects: {
-        if (m.size() < 4) throw Error(ErrorCode::malformed_message, "short OBJECTS");
-        Value::List objects;
-        for (const Value& o : m[2].as_list()) {
-            const auto& f = o.as_list();
-            if (f.size() < 3) throw Error(ErrorCode::malformed_message, "short OBJECTS entry");
-            objects.push_back(Value::map_of({{"name", f[0]}, {"type", f[1]}, {"signature", f[2]}}));
-        }
-        finish_call(m[1].as<std::uint64_t>(),
-                    Value::map_of({{"url", url_str_}, {"node_id", m[3]}, {"objects", Value(std::move(objects))}}), std::nullopt);
-        return;
-    }
-    default:
-        return;  // replies added by later protocol versions
-    }
+    if (e.req_id.kind() != Value::Kind::uint64) throw Error(ErrorCode::malformed_message, "ERROR for a request id this client never uses");
+    const auto id = e.req_id.as<std::uint64_t>();
+    if (calls_.count(id)) return finish_call(id, {}, CallError{code, e.message});
+    ReplicaCore* replica = take_request(id);
+    if (!replica) return;
+    auto keep = replica->shared_from_this();
+    replica->on_request_failed(*this, code, e.message);
+}
+
+void Link::on_reply(Objects& o) {
+    Value::List objects;
+    for (auto& entry : o.objects)
+        objects.push_back(Value::map_of({{"name", Value(std::move(entry.object))}, {"type", Value(std::move(entry.type_name))},
+                                         {"signature", Value(std::move(entry.signature))}}));
+    const auto id = o.req_id.kind() == Value::Kind::uint64 ? o.req_id.as<std::uint64_t>() : 0;
+    finish_call(id, Value::map_of({{"url", url_str_}, {"node_id", Value(std::move(o.node_id))}, {"objects", Value(std::move(objects))}}),
+                std::nullopt);
+}
+
+PendingReply<Value> Link::list_objects(std::chrono::milliseconds timeout) {
+    const auto id = next_request_id();
+    Writer w;
+    ListObjects{Value(id)}.encode(w);
+    return request(id, w, timeout);
 }
 
 void Link::on_sub_readable() {
@@ -346,23 +363,21 @@ void Link::on_sub_readable() {
         auto replicas = node_.replicas_named(name);
         if (replicas.empty()) continue;
         // EVENTS (the hot path) are validated once here and read in place by each replica; the
-        // rare other publications are decoded into a Value.
+        // rare other publications are decoded into their message.
         DecodeError err;
-        bool valid = validate(payload.data(), payload.size(), err);
-        Reader head(payload.data(), payload.size());
-        valid = valid && head.next_is_array() && head.array() >= 2 && head.next_is_uint();
-        if (valid && head.uint64() == msg::events) {
+        if (validate(payload.data(), payload.size(), err) && peek_code(payload.data(), payload.size()) == EventsHeader::code) {
             const std::string_view bytes(payload.data<char>(), payload.size());
             for (auto& r : replicas) r->on_events(*this, bytes);
             continue;
         }
-        auto decoded = valid ? decode(payload.data(), payload.size()) : std::variant<Value, DecodeError>(err);
-        const Value* v = std::get_if<Value>(&decoded);
-        if (!v) {
+        auto envelope = decode_envelope(payload.data(), payload.size());
+        auto* e = std::get_if<Envelope>(&envelope);
+        if (!e || e->items.size() < 2) {
             if (log_limit_.allow()) log(LogLevel::warn, "link ", url_str_, ": dropped a malformed update for '", name, "'");
             continue;
         }
-        for (auto& r : replicas) r->on_publication(*this, v->as_list());
+        const auto publication = decode_publication(*e);
+        for (auto& r : replicas) r->on_publication(*this, publication);
     }
 }
 

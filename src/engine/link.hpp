@@ -9,6 +9,7 @@
 #include "core/log.hpp"
 #include "loop/loop.hpp"
 #include "wire/codec.hpp"
+#include "wire/messages.hpp"
 #include "wire/url.hpp"
 
 #include <zro/pending_reply.hpp>
@@ -60,9 +61,10 @@ public:
     /// Registers a pending call and sends the already-encoded request.
     PendingReply<Value> start_call(ReplicaCore& replica, std::uint64_t call_id, const wire::Writer& request,
                                    std::chrono::milliseconds timeout);
-    /// Sends a request that is not tied to a replica (LIST): queued until the handshake is done,
-    /// answered through the returned reply (OBJECTS → a map, ERROR → an error), or timed out.
-    PendingReply<Value> request(std::uint64_t id, const wire::Writer& request, std::chrono::milliseconds timeout);
+    /// Asks the host which objects it shares (LIST): queued until the handshake is done,
+    /// answered through the returned reply (OBJECTS → a map {url, node_id, objects: [{name,
+    /// type, signature}]}, ERROR → an error), or timed out.
+    PendingReply<Value> list_objects(std::chrono::milliseconds timeout);
     /// Fails every call made by `replica` (or all when nullptr).
     void fail_calls(const ReplicaCore* replica, ErrorCode code, const std::string& message);
     /// Forgets a request id that a replica no longer waits for.
@@ -82,12 +84,22 @@ private:
     void on_dealer_readable();
     void on_sub_readable();
     /// Dispatches one decoded reply. Mutable: a SNAPSHOT's values are moved into the replica.
-    void handle_reply(Value::List& m);
+    void handle_reply(wire::Envelope& envelope);
+    void on_reply(wire::Welcome& w);
+    void on_reply(wire::Pong& p);
+    void on_reply(wire::Reply& r);
+    void on_reply(wire::ErrorReply& e);
+    void on_reply(wire::Objects& o);
+    /// The replica waiting for `req_id` (forgotten now), or nullptr.
+    ReplicaCore* take_request(std::uint64_t req_id);
+    /// Sends a request not tied to a replica: queued until the handshake is done, answered
+    /// through the returned reply, or timed out.
+    PendingReply<Value> request(std::uint64_t id, const wire::Writer& request, std::chrono::milliseconds timeout);
     void send_hello();
     void schedule_hello_retry();
     void finish_call(std::uint64_t call_id, Value result, std::optional<CallError> error);
     /// Takes the host's heartbeat interval and message limit from a WELCOME.
-    void adopt_host_limits(const Value& heartbeat_ms, const Value& max_message_size);
+    void adopt_host_limits(std::uint64_t heartbeat_ms, std::uint64_t max_message_size);
     /// The error of a request larger than max_request_size().
     CallError too_large(std::size_t size) const;
 

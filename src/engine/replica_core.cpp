@@ -5,7 +5,7 @@
 #include "engine/link.hpp"
 #include "engine/node_core.hpp"
 #include "wire/codec.hpp"
-#include "wire/protocol.hpp"
+#include "wire/messages.hpp"
 
 #include <zro/error.hpp>
 
@@ -18,11 +18,6 @@ using namespace wire;
 namespace {
 /// A pre-snapshot / mid-repair buffer larger than this is dropped (gap detection recovers).
 constexpr std::size_t max_buffer_bytes = 8u << 20;
-
-std::uint64_t u64_at(const Value::List& m, std::size_t i) {
-    if (i >= m.size()) throw Error(ErrorCode::malformed_message, "field " + std::to_string(i) + " missing");
-    return m[i].as<std::uint64_t>();
-}
 } // namespace
 
 ReplicaCore::ReplicaCore(NodeCore& node, Replica& owner, std::string name)
@@ -172,11 +167,11 @@ void ReplicaCore::send_acquire(Link& link) {
     request_id_ = link.next_request_id();
     link.track_request(request_id_, this);
     Writer w;
-    w.array(5).uint64(msg::acquire).uint64(request_id_).str(name_);
-    if (expected) w.str(expected->signature());
-    else w.nil();
+    Acquire acquire{Value(request_id_), name_, std::nullopt, false};
+    if (expected) acquire.signature = expected->signature();
     // A dynamic replica needs the schema unless it already holds the one with this signature.
-    w.boolean(expected == nullptr);
+    acquire.want_schema = expected == nullptr;
+    acquire.encode(w);
     sync_ = Sync::acquiring;
     request_link_ = &link;
     request_sent_ = Loop::Clock::now();
@@ -198,25 +193,26 @@ void ReplicaCore::start_repair(std::uint64_t seen_first_seq) {
     request_id_ = link_->next_request_id();
     link_->track_request(request_id_, this);
     Writer w;
-    w.array(5).uint64(msg::replay).uint64(request_id_).str(name_).uint64(epoch_).uint64(from);
+    Replay{Value(request_id_), name_, epoch_, from}.encode(w);
     sync_ = Sync::repairing;
     request_link_ = link_;
     request_sent_ = Loop::Clock::now();
     if (!link_->send(w)) sync_ = Sync::idle;
 }
 
-void ReplicaCore::on_snapshot(Link& from, Value::List& m) {
+void ReplicaCore::on_snapshot(Link& from, Decoded<Snapshot>& answer) {
     if (!owner_ || sync_ == Sync::idle || sync_ == Sync::subscribing || request_link_ != &from) return;
     std::shared_ptr<const Schema> new_schema;
     std::vector<Value> values;
     std::uint64_t epoch, seq, signals;
     std::string sig;
     try {
-        if (m.size() < 9) throw Error(ErrorCode::malformed_message, "short SNAPSHOT");
-        epoch = u64_at(m, 3);
-        seq = u64_at(m, 4);
-        signals = u64_at(m, 5);
-        sig = m[6].as_string();
+        auto* m = std::get_if<Snapshot>(&answer);
+        if (!m) throw Error(ErrorCode::malformed_message, std::get<MessageError>(answer).detail);
+        epoch = m->epoch;
+        seq = m->seq;
+        signals = m->signals;
+        sig = m->signature;
         const Schema* expected = owner_->expected_schema();
         if (expected && expected->signature() != sig) {
             sync_ = Sync::idle;
@@ -227,11 +223,11 @@ void ReplicaCore::on_snapshot(Link& from, Value::List& m) {
             return;
         }
         if (expected) new_schema = std::shared_ptr<const Schema>(expected, [](const Schema*) {});
-        else if (!m[8].is_nil()) new_schema = std::make_shared<const Schema>(Schema::from_value(m[8]));
+        else if (m->schema) new_schema = std::make_shared<const Schema>(Schema::from_value(*m->schema));
         else if (schema && schema->signature() == sig) new_schema = schema;
         else throw Error(ErrorCode::malformed_message, "snapshot without the schema a dynamic replica needs");
         if (new_schema->signature() != sig) throw Error(ErrorCode::malformed_message, "snapshot schema does not match its signature");
-        values = std::move(m[7].as_list());
+        values = std::move(m->values);
         const auto& props = new_schema->properties();
         if (values.size() != props.size()) throw Error(ErrorCode::malformed_message, "snapshot has " + std::to_string(values.size()) + " values for " + std::to_string(props.size()) + " properties");
         for (std::size_t i = 0; i < values.size(); ++i)
@@ -295,22 +291,24 @@ void ReplicaCore::on_snapshot(Link& from, Value::List& m) {
     if (owner_) drain_buffer();
 }
 
-void ReplicaCore::on_replayed(Link& from, const Value::List& m) {
+void ReplicaCore::on_replayed(Link& from, const Decoded<Replayed>& answer) {
     if (!owner_ || sync_ != Sync::repairing || request_link_ != &from || link_ != &from) return;
     auto self = shared_from_this();
     try {
-        if (m.size() < 5) throw Error(ErrorCode::malformed_message, "short REPLAYED");
-        if (u64_at(m, 3) != epoch_) return start_acquire(from);
+        const auto* m = std::get_if<Replayed>(&answer);
+        if (!m) throw Error(ErrorCode::malformed_message, std::get<MessageError>(answer).detail);
+        if (m->epoch != epoch_) return start_acquire(from);
         const std::uint64_t gap_from = applied_ + 1;
-        for (const Value& part : m[4].as_list()) {
+        for (const Value& part : m->payloads) {
             const auto& bytes = part.as_bytes().data;
             DecodeError err;
             if (!validate(bytes.data(), bytes.size(), err))
                 throw Error(ErrorCode::malformed_message, "undecodable replayed message: " + err.detail);
-            Reader reader(bytes.data(), bytes.size());
-            const EventsHeader header = read_events_header(reader);
-            if (header.epoch != epoch_) throw Error(ErrorCode::malformed_message, "replayed EVENTS of another epoch");
-            if (!apply_events(reader, header)) return start_acquire(from);  // history had a hole
+            auto opened = EventsReader::open(bytes.data(), bytes.size());
+            auto* events = std::get_if<EventsReader>(&opened);
+            if (!events) throw Error(ErrorCode::malformed_message, std::get<MessageError>(opened).detail);
+            if (events->header().epoch != epoch_) throw Error(ErrorCode::malformed_message, "replayed EVENTS of another epoch");
+            if (!apply_events(*events)) return start_acquire(from);  // history had a hole
             if (!owner_) return;
         }
         sync_ = Sync::idle;
@@ -339,34 +337,29 @@ void ReplicaCore::on_request_failed(Link& from, ErrorCode code, const std::strin
 
 // ---- the stream --------------------------------------------------------------------------------
 
-void ReplicaCore::on_publication(Link& from, const Value::List& m) {
+void ReplicaCore::on_publication(Link& from, const Decoded<Publication>& publication) {
     if (!owner_) return;
-    try {
-        const auto type = m[0].as<std::uint64_t>();
-        if (&from == link_) last_heard_ = Loop::Clock::now();
-        // Our subscription is live at that host now: ask for the snapshot.
-        if (sync_ == Sync::subscribing && &from == request_link_) send_acquire(from);
-        switch (type) {
-        case msg::sync:
-        case msg::heartbeat: {
-            const auto epoch = u64_at(m, 1), seq = u64_at(m, 2), signals = u64_at(m, 3);
-            if (sync_ != Sync::idle) {
-                if (epoch == epoch_) host_signals_ = std::max(host_signals_, signals);
-                return;
-            }
-            if (&from != link_) return;
-            return check_position(epoch, seq, signals);
+    if (&from == link_) last_heard_ = Loop::Clock::now();
+    // Our subscription is live at that host now: ask for the snapshot.
+    if (sync_ == Sync::subscribing && &from == request_link_) send_acquire(from);
+    const auto* p = std::get_if<Publication>(&publication);
+    if (!p) return malformed(std::get<MessageError>(publication).detail);
+    auto position = [&](std::uint64_t epoch, std::uint64_t seq, std::uint64_t signals) {
+        if (sync_ != Sync::idle) {
+            if (epoch == epoch_) host_signals_ = std::max(host_signals_, signals);
+            return;
         }
-        case msg::withdrawn:
-            if (&from != link_ || u64_at(m, 1) != epoch_) return;
-            link_ = nullptr;
-            return become_suspect("source withdrawn by host " + from.url(), ErrorCode::source_gone);
-        default:
-            return;  // unknown publication types are ignored: newer hosts may add some
-        }
-    } catch (const Error& e) {
-        malformed(e.what());
+        if (&from != link_) return;
+        check_position(epoch, seq, signals);
+    };
+    if (const auto* sync = std::get_if<wire::Sync>(p)) return position(sync->epoch, sync->seq, sync->signals);
+    if (const auto* beat = std::get_if<Heartbeat>(p)) return position(beat->epoch, beat->seq, beat->signals);
+    if (const auto* gone = std::get_if<Withdrawn>(p)) {
+        if (&from != link_ || gone->epoch != epoch_) return;
+        link_ = nullptr;
+        return become_suspect("source withdrawn by host " + from.url(), ErrorCode::source_gone);
     }
+    // Unknown publication types are ignored: newer hosts may add some.
 }
 
 void ReplicaCore::on_events(Link& from, std::string_view bytes) {
@@ -392,32 +385,23 @@ void ReplicaCore::check_position(std::uint64_t epoch, std::uint64_t seq, std::ui
     if (state == ReplicaState::suspect) set_state(ReplicaState::valid, "");
 }
 
-EventsHeader read_events_header(Reader& r) {
-    if (!r.next_is_array()) throw Error(ErrorCode::malformed_message, "EVENTS is not a list");
-    if (r.array() < 4) throw Error(ErrorCode::malformed_message, "short EVENTS");
-    if (r.uint64() != msg::events) throw Error(ErrorCode::malformed_message, "not an EVENTS message");
-    EventsHeader h;
-    h.epoch = r.uint64();
-    h.first_seq = r.uint64();
-    h.count = r.array();
-    return h;
-}
-
 void ReplicaCore::handle_events(Link& from, std::string_view bytes) {
     if (sync_ != Sync::idle) return buffer(from, bytes);
-    Reader reader(bytes.data(), bytes.size());
-    const EventsHeader header = read_events_header(reader);
-    if (header.epoch != epoch_) {
+    auto opened = EventsReader::open(bytes.data(), bytes.size());
+    auto* events = std::get_if<EventsReader>(&opened);
+    if (!events) return malformed(std::get<MessageError>(opened).detail);
+    if (events->header().epoch != epoch_) {
         start_acquire(from);
         return buffer(from, bytes);
     }
-    if (!apply_events(reader, header)) {
-        start_repair(header.first_seq);
+    if (!apply_events(*events)) {
+        start_repair(events->header().first_seq);
         return buffer(from, bytes);
     }
 }
 
-bool ReplicaCore::apply_events(Reader& r, const EventsHeader& h) {
+bool ReplicaCore::apply_events(EventsReader& events) {
+    const EventsHeader& h = events.header();
     if (h.first_seq > applied_ + 1) return false;
     // The stream continues without a gap, so the host is alive and our state is current: Valid
     // again *before* the changes are delivered, so that a callback may call the source (a host
@@ -428,34 +412,27 @@ bool ReplicaCore::apply_events(Reader& r, const EventsHeader& h) {
     ++stats.event_messages;
     const auto& props = schema->properties();
     const auto& sigs = schema->signals();
-    // Each event is [kind, index, data]; a malformed one is counted and skipped, whole.
-    auto skip_rest = [&r](std::uint32_t n) {
-        for (std::uint32_t k = 0; k < n; ++k) r.skip();
-    };
-    for (std::uint32_t i = 0; i < h.count && owner_; ++i) {
-        const std::uint64_t seq = h.first_seq + i;
-        if (seq <= applied_) { r.skip(); continue; }
+    // A malformed event is counted and skipped, whole.
+    // (An unreadable rest of the message ends the loop early: what follows shows as a gap.)
+    Event event;
+    for (std::uint64_t seq = h.first_seq; events.remaining() > 0 && owner_; ++seq) {
+        if (seq <= applied_) { events.skip(); continue; }
         applied_ = seq;
-        if (!r.next_is_array()) { r.skip(); malformed("event is not [kind, index, data]"); continue; }
-        const std::uint32_t n = r.array();
-        if (n != 3 || !r.next_is_uint()) { skip_rest(n); malformed("event is not [kind, index, data]"); continue; }
-        const auto kind = r.uint64();
-        if (!r.next_is_uint()) { skip_rest(2); malformed("event index is not an integer"); continue; }
-        const auto index = r.uint64();
-        if (kind == event_property) {
-            Value value = r.value();
-            if (index >= props.size() || !schema->accepts(props[index].type, value)) { malformed("bad property event"); continue; }
+        if (const auto why = events.next(event); !why.empty()) { malformed(std::string(why)); continue; }
+        const std::uint64_t index = event.index;
+        if (event.kind == event_property) {
+            if (index >= props.size() || !schema->accepts(props[index].type, event.data)) { malformed("bad property event"); continue; }
             ++stats.deltas_applied;
-            owner_->apply_property(index, std::move(value));
-        } else if (kind == event_signal) {
+            owner_->apply_property(index, std::move(event.data));
+        } else if (event.kind == event_signal) {
             ++signals_;
-            if (index >= sigs.size() || !r.next_is_array()) { r.skip(); malformed("bad signal event"); continue; }
-            Value args = r.value();
-            if (args.as_list().size() != sigs[index].params.size()) { malformed("bad signal event"); continue; }
+            if (index >= sigs.size() || !event.data.is_list() || event.data.as_list().size() != sigs[index].params.size()) {
+                malformed("bad signal event");
+                continue;
+            }
             ++stats.signals_delivered;
-            owner_->apply_signal(index, std::move(args.as_list()));
+            owner_->apply_signal(index, std::move(event.data.as_list()));
         } else {
-            r.skip();
             malformed("unknown event kind");
         }
     }
@@ -506,7 +483,8 @@ PendingReply<Value> ReplicaCore::call(std::uint8_t type, std::string_view member
                                                   (reason.empty() ? "" : ": " + reason) + ")");
     const auto id = link_->next_request_id();
     Writer w;
-    w.array(6).uint64(type).uint64(id).str(name_).uint64(epoch_).str(member).value(payload);
+    if (type == wire::Set::code) wire::Set{id, name_, epoch_, std::string(member), std::move(payload)}.encode(w);
+    else Invoke{id, name_, epoch_, std::string(member), std::move(payload.as_list())}.encode(w);
     return link_->start_call(*this, id, w, timeout);
 }
 

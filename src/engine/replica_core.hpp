@@ -7,6 +7,7 @@
 
 #include "loop/loop.hpp"
 #include "wire/codec.hpp"
+#include "wire/messages.hpp"
 
 #include <zro/replica.hpp>
 
@@ -20,15 +21,6 @@ namespace zro::detail {
 class Link;
 class NodeCore;
 
-/// The envelope of an EVENTS message: [10, epoch, first_seq, [event, ...], ...].
-struct EventsHeader {
-    std::uint64_t epoch = 0;
-    std::uint64_t first_seq = 0;
-    std::uint32_t count = 0;  ///< events that follow in the reader
-};
-/// Reads the envelope up to the first event; throws Error(malformed_message) if it is not one.
-EventsHeader read_events_header(wire::Reader& reader);
-
 class ReplicaCore : public std::enable_shared_from_this<ReplicaCore> {
 public:
     ReplicaCore(NodeCore& node, Replica& owner, std::string name);
@@ -41,15 +33,16 @@ public:
     std::shared_ptr<Loop> loop_ref() const;
 
     // ---- from Link (loop thread) -------------------------------------------------------------
-    /// A PUB message other than EVENTS (SYNC, HEARTBEAT, WITHDRAWN) on this replica's topic.
-    void on_publication(Link& from, const Value::List& msg);
+    /// A PUB message other than EVENTS (SYNC, HEARTBEAT, WITHDRAWN, or one it cannot read) on
+    /// this replica's topic.
+    void on_publication(Link& from, const wire::Decoded<wire::Publication>& msg);
     /// An EVENTS message on this replica's topic: its validated MessagePack bytes, read in place
     /// (the hot path builds a Value only for each event's data).
     void on_events(Link& from, std::string_view bytes);
-    /// SNAPSHOT / REPLAYED / ERROR answering a request this replica made.
-    /// `msg` is consumed: its values are moved out (a snapshot may hold megabytes).
-    void on_snapshot(Link& from, Value::List& msg);
-    void on_replayed(Link& from, const Value::List& msg);
+    /// SNAPSHOT / REPLAYED (or what could not be read of one) / ERROR answering a request this
+    /// replica made. A snapshot is consumed: its values are moved out (it may hold megabytes).
+    void on_snapshot(Link& from, wire::Decoded<wire::Snapshot>& msg);
+    void on_replayed(Link& from, const wire::Decoded<wire::Replayed>& msg);
     void on_request_failed(Link& from, ErrorCode code, const std::string& message);
     /// The link reconnected to a new host instance (another node id behind the same URL).
     void on_link_reset(Link& link);
@@ -90,9 +83,9 @@ private:
     void start_acquire(Link& link);
     void send_acquire(Link& link);
     void start_repair(std::uint64_t seen_first_seq);
-    /// Applies the events of an EVENTS message whose header `reader` has read; returns false on
-    /// a gap (then nothing of it was applied).
-    bool apply_events(wire::Reader& reader, const EventsHeader& header);
+    /// Applies the events of an EVENTS message; returns false on a gap (then nothing of it was
+    /// applied).
+    bool apply_events(wire::EventsReader& events);
     void drain_buffer();
     void buffer(Link& from, std::string_view bytes);
     void notice(ReplicaNotice::Kind kind, std::uint64_t first, std::uint64_t last, std::uint64_t count, std::string message);

@@ -6,7 +6,7 @@
 // alternately from one thread; no other process: convenient under callgrind).
 
 #include "wire/codec.hpp"
-#include "wire/protocol.hpp"
+#include "wire/messages.hpp"
 
 #include <zro/zro.hpp>
 
@@ -25,9 +25,9 @@ namespace {
 /// HostEngine::flush encode it.
 std::string events_payload(std::int64_t first, int n) {
     wire::Writer pending;
-    for (int i = 0; i < n; ++i) pending.array(3).uint64(wire::event_property).uint64(0).value(zro::Value(first + i));
+    for (int i = 0; i < n; ++i) wire::encode_property_event(pending, 0, zro::Value(first + i));
     wire::Writer head;
-    head.array(4).uint64(wire::msg::events).uint64(0x1234567890abcdefULL).uint64(static_cast<std::uint64_t>(first)).array(n);
+    wire::EventsHeader{0x1234567890abcdefULL, static_cast<std::uint64_t>(first), static_cast<std::uint32_t>(n)}.encode(head);
     std::string payload;
     payload.reserve(head.size() + pending.size());
     payload.append(head.data(), head.size());
@@ -71,26 +71,19 @@ void BM_DecodeAndWalkEvents1000(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeAndWalkEvents1000);
 
-/// Validate once + read in place, the way ReplicaCore::apply_events reads EVENTS now (a Value is
-/// built only for each event's data).
+/// Validate once + read in place with wire::EventsReader, the way ReplicaCore::apply_events reads
+/// EVENTS (a Value is built only for each event's data).
 void BM_ValidateAndReadEvents1000(benchmark::State& state) {
     const std::string p = events_payload(1000000, 1000);
     std::int64_t sum = 0;
     for (auto _ : state) {
         wire::DecodeError err;
         if (!wire::validate(p.data(), p.size(), err)) state.SkipWithError("invalid payload");
-        wire::Reader r(p.data(), p.size());
-        r.array();
-        r.uint64();
-        r.uint64();
-        r.uint64();
-        const auto n = r.array();
-        for (std::uint32_t i = 0; i < n; ++i) {
-            r.array();
-            r.uint64();
-            r.uint64();
-            sum += r.value().as<std::int64_t>();
-        }
+        auto opened = wire::EventsReader::open(p.data(), p.size());
+        auto& events = std::get<wire::EventsReader>(opened);
+        wire::Event e;
+        while (events.remaining() > 0)
+            if (events.next(e).empty()) sum += e.data.as<std::int64_t>();
     }
     benchmark::DoNotOptimize(sum);
     state.SetItemsProcessed(state.iterations() * 1000);

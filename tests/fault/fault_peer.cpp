@@ -38,7 +38,7 @@
 //       "OVERSIZE_DONE raw_disconnected=<0|1> local_error=<code> welcomed=<0|1> ms=<>".
 
 #include "wire/codec.hpp"
-#include "wire/protocol.hpp"
+#include "wire/messages.hpp"
 
 #include <zro/zro.hpp>
 

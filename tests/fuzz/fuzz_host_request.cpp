@@ -7,15 +7,15 @@
 // sent as one multipart message from a raw DEALER, exactly as a peer on the network would. After
 // them the target sends a probe, an ACQUIRE of the shared object with a fresh request id, and
 // reads the answers. So the bytes go through the real code: the ROUTER read loop, the frame
-// count check, the size limit, wire::decode, the envelope checks and every on_* handler with
+// count check, the size limit, wire::decode, the envelope checks and every on_request handler with
 // the source's handlers behind them.
 //
 // Invariants checked (abort() on violation, so every engine and sanitizer reports it):
 //  * every message gets exactly one answer (a missing answer shows as a 5 s timeout, an extra one
 //    as a second probe-shaped answer or as an answer left over for the next iteration). Answers may
 //    come in any order: a call the source drops is answered at the end of the loop turn;
-//  * every answer is one frame that wire::decode accepts: an array whose first element is a
-//    host → client type code (WELCOME, SNAPSHOT, REPLY, REPLAYED, PONG, OBJECTS or ERROR);
+//  * every answer is one frame that wire::decode_reply accepts as a well-formed host → client
+//    message (WELCOME, SNAPSHOT, REPLY, REPLAYED, PONG, OBJECTS or ERROR, src/wire/messages.hpp);
 //    ERROR and failed REPLY carry a known error code and a string message;
 //  * the probe is answered with a SNAPSHOT of the object: same epoch every time (no restart),
 //    seq never goes backwards, and the read-only property `mode` still holds its initial 7
@@ -29,7 +29,7 @@
 #include "engine/node_core.hpp"
 #include "loop/loop.hpp"
 #include "wire/codec.hpp"
-#include "wire/protocol.hpp"
+#include "wire/messages.hpp"
 
 #include <zro/zro.hpp>
 
@@ -152,7 +152,7 @@ bool known_error_code(std::uint64_t code) {
 }
 
 /// Turns the host's loop until the client has an answer (5 s at most); returns it checked and decoded.
-zro::Value::List receive_answer(Harness& h, std::size_t index) {
+wire::HostReply receive_answer(Harness& h, std::size_t index) {
     zmq::message_t m;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (!h.dealer->recv(m, zmq::recv_flags::dontwait)) {
@@ -160,43 +160,17 @@ zro::Value::List receive_answer(Harness& h, std::size_t index) {
         h.host->loop().run_once(std::chrono::milliseconds(1));
     }
     if (m.more()) fail("an answer has more than one frame");
-    auto decoded = wire::decode(m.data(), m.size());
-    if (const auto* e = std::get_if<wire::DecodeError>(&decoded)) fail("the host sent an undecodable answer:", e->reason);
-    zro::Value& v = std::get<zro::Value>(decoded);
-    if (!v.is_list() || v.as_list().empty() || !v.as_list()[0].is_integer()) fail("an answer is not [type, ...]", v.to_string());
-    auto& l = v.as_list();
-    const auto type = l[0].as<std::uint64_t>();
-    namespace msg = wire::msg;
-    switch (type) {
-    case msg::welcome:
-        if (l.size() != 6 || !l[3].is_string()) fail("malformed WELCOME", v.to_string());
-        break;
-    case msg::snapshot:
-        if (l.size() != 9 || !l[2].is_string() || !l[3].is_integer() || !l[4].is_integer() || !l[7].is_list())
-            fail("malformed SNAPSHOT", v.to_string());
-        break;
-    case msg::reply:
-        if (l.size() != 4 || !l[2].is_integer()) fail("malformed REPLY", v.to_string());
-        if (l[2].as<std::uint64_t>() != 0 && (!known_error_code(l[2].as<std::uint64_t>()) || !l[3].is_string()))
-            fail("REPLY error without a known code and a message", v.to_string());
-        break;
-    case msg::replayed:
-        if (l.size() != 5 || !l[4].is_list()) fail("malformed REPLAYED", v.to_string());
-        break;
-    case msg::pong:
-        if (l.size() != 3 || !l[2].is_string()) fail("malformed PONG", v.to_string());
-        break;
-    case msg::objects:
-        if (l.size() != 4 || !l[2].is_list()) fail("malformed OBJECTS", v.to_string());
-        break;
-    case msg::error:
-        if (l.size() != 4 || !l[2].is_integer() || !known_error_code(l[2].as<std::uint64_t>()) || !l[3].is_string())
-            fail("malformed ERROR", v.to_string());
-        break;
-    default:
-        fail("an answer of an unknown type", v.to_string());
-    }
-    return std::move(l);
+    auto envelope = wire::decode_envelope(m.data(), m.size());
+    if (const auto* e = std::get_if<wire::MessageError>(&envelope)) fail("the host sent an undecodable answer:", e->detail);
+    auto decoded = wire::decode_reply(std::get<wire::Envelope>(envelope));
+    if (const auto* e = std::get_if<wire::MessageError>(&decoded)) fail("the host sent a malformed answer:", e->detail);
+    auto& answer = std::get<wire::HostReply>(decoded);
+    if (std::holds_alternative<wire::UnknownMessage>(answer)) fail("an answer of an unknown type");
+    if (const auto* r = std::get_if<wire::Reply>(&answer); r && r->error_code != 0 && !known_error_code(r->error_code))
+        fail("REPLY error without a known code", std::to_string(r->error_code));
+    if (const auto* e = std::get_if<wire::ErrorReply>(&answer); e && !known_error_code(e->error_code))
+        fail("ERROR without a known code", std::to_string(e->error_code));
+    return std::move(answer);
 }
 
 } // namespace
@@ -219,17 +193,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     token.data.assign(64, 0xa5);
     for (int i = 0; i < 8; ++i) token.data[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(probe >> (8 * i));
     const zro::Value token_value(token);
-    const std::string acquire =
-        wire::encode(zro::Value{zro::Value(std::uint64_t{wire::msg::acquire}), token_value, zro::Value(object_name), zro::Value(), zro::Value(false)});
+    wire::Writer acquire;
+    wire::Acquire{token_value, std::string(object_name), std::nullopt, false}.encode(acquire);
     zmq::message_t pm(acquire.data(), acquire.size());
     (void)h.dealer->send(pm, zmq::send_flags::none);
 
-    std::optional<zro::Value::List> probe_answer;
+    std::optional<wire::Snapshot> probe_answer;
     for (std::size_t i = 0; i <= messages.size(); ++i) {
         auto a = receive_answer(h, i);
-        if (a[0].as<std::uint64_t>() == wire::msg::snapshot && a[1] == token_value) {
+        auto* snapshot = std::get_if<wire::Snapshot>(&a);
+        if (snapshot && snapshot->req_id == token_value) {
             if (probe_answer) fail("the probe was answered twice");
-            probe_answer = std::move(a);
+            probe_answer = std::move(*snapshot);
         }
     }
     if (!probe_answer) fail("no answer to the probe among the answers (an extra answer?)");
@@ -238,13 +213,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     zmq::message_t extra;
     if (h.dealer->recv(extra, zmq::recv_flags::dontwait)) fail("an extra answer after all messages were answered");
     const auto& snap = *probe_answer;
-    const auto epoch = snap[3].as<std::uint64_t>();
-    const auto seq = snap[4].as<std::uint64_t>();
-    if (h.epoch == 0) h.epoch = epoch;
-    if (epoch != h.epoch) fail("the object's epoch changed");
-    if (seq < h.last_seq) fail("the object's seq went backwards");
-    h.last_seq = seq;
-    const auto& values = snap[7].as_list();
-    if (values.size() != 4 || !(values[2] == zro::Value(mode_initial))) fail("read-only property changed", zro::Value(snap).to_string());
+    if (h.epoch == 0) h.epoch = snap.epoch;
+    if (snap.epoch != h.epoch) fail("the object's epoch changed");
+    if (snap.seq < h.last_seq) fail("the object's seq went backwards");
+    h.last_seq = snap.seq;
+    if (snap.values.size() != 4 || !(snap.values[2] == zro::Value(mode_initial)))
+        fail("read-only property changed", zro::Value(snap.values).to_string());
     return 0;
 }

@@ -3,7 +3,7 @@
 // host keeps serving a good replica in the meantime.
 
 #include "wire/codec.hpp"
-#include "wire/protocol.hpp"
+#include "wire/messages.hpp"
 
 #include <zro/zro.hpp>
 

@@ -1,0 +1,14 @@
+// zro — libFuzzer target: arbitrary bytes → wire::decode_envelope + wire::decode_publication, the decoders of
+// every host → subscribers other than EVENTS (what a client reads from its SUB); invariants in message_roundtrip.hpp.
+//
+// Build: cmake -DZRO_BUILD_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ (tests/fuzz/CMakeLists.txt), then
+//   build/tests/fuzz/fuzz_publication_decode tests/fuzz/corpus/fuzz_publication_decode
+// Without a fuzzing engine (e.g. GCC), the fuzz_publication_decode_replay binary replays the corpus.
+
+#include "message_roundtrip.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    zro_fuzz::check_decoder<zro_fuzz::wire::Publication>("fuzz_publication_decode", data, size,
+                                                   [](zro_fuzz::wire::Envelope& e) { return zro_fuzz::wire::decode_publication(e); });
+    return 0;
+}
