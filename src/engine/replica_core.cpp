@@ -233,7 +233,7 @@ void ReplicaCore::on_snapshot(Link& from, Value::List& m) {
         const auto& props = new_schema->properties();
         if (values.size() != props.size()) throw Error(ErrorCode::malformed_message, "snapshot has " + std::to_string(values.size()) + " values for " + std::to_string(props.size()) + " properties");
         for (std::size_t i = 0; i < values.size(); ++i)
-            if (!new_schema->accepts(props[i].type, values[i]))
+            if (!new_schema->accepts(props[i].parsed_type, values[i]))
                 throw Error(ErrorCode::malformed_message, "snapshot value of '" + props[i].name + "' is not a " + props[i].type);
     } catch (const Error& e) {
         malformed(e.what());
@@ -437,7 +437,7 @@ bool ReplicaCore::apply_events(Reader& r, const EventsHeader& h) {
         const auto index = r.uint64();
         if (kind == event_property) {
             Value value = r.value();
-            if (index >= props.size() || !schema->accepts(props[index].type, value)) { malformed("bad property event"); continue; }
+            if (index >= props.size() || !schema->accepts(props[index].parsed_type, value)) { malformed("bad property event"); continue; }
             ++stats.deltas_applied;
             owner_->apply_property(index, std::move(value));
         } else if (kind == event_signal) {

@@ -10,7 +10,7 @@
 
 namespace zro::detail::wire {
 
-inline constexpr std::uint32_t protocol_version = 1;
+inline constexpr std::uint32_t protocol_version = 2;
 
 /// Message type codes: the first element of every message array.
 namespace msg {
