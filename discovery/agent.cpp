@@ -145,9 +145,9 @@ void DiscoveryAgent::on_found(const discovery::ResolvedService& s) {
         log(LogLevel::debug, "discovery: ignored '", s.instance, "': no id in its TXT record");
         return;
     }
-    if (v_it == s.txt.end() || v_it->second != "1") {
+    if (v_it == s.txt.end() || v_it->second != discovery::txt_protocol_version()) {
         log(LogLevel::warn, "discovery: ignored '", s.instance, "': protocol version ",
-            v_it == s.txt.end() ? "missing" : v_it->second, " (this node speaks 1)");
+            v_it == s.txt.end() ? "missing" : v_it->second, " (this node speaks ", discovery::txt_protocol_version(), ")");
         return;
     }
     const std::string& id = id_it->second;

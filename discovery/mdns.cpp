@@ -2,6 +2,7 @@
 #include "discovery/mdns.hpp"
 
 #include "core/log.hpp"
+#include "wire/messages.hpp"
 
 #include <zro/error.hpp>
 
@@ -20,6 +21,8 @@
 #include <mutex>
 
 namespace zro::detail::discovery {
+
+std::string txt_protocol_version() { return std::to_string(wire::protocol_version); }
 
 namespace {
 
@@ -377,7 +380,7 @@ std::string Mdns::instance_name() const {
 }
 
 std::vector<std::string> make_txt(const std::string& node_id, const std::vector<std::string>& objects, std::size_t budget) {
-    std::vector<std::string> txt{"v=1", "id=" + node_id};
+    std::vector<std::string> txt{"v=" + txt_protocol_version(), "id=" + node_id};
     std::size_t used = 0;
     for (auto& s : txt) used += s.size() + 1;
     std::string objs = "objs=";

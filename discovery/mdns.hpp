@@ -24,6 +24,10 @@
 
 namespace zro::detail::discovery {
 
+/// The TXT record's `v`: the zro protocol version this node speaks (PROTOCOL.md §13). A service
+/// with another `v` is ignored: its host would refuse our HELLO anyway.
+std::string txt_protocol_version();
+
 inline constexpr const char* service_type = "_zro._tcp";
 
 struct ResolvedService {

@@ -189,7 +189,7 @@ std::vector<DiscoveredObject> discover_objects(const DiscoverOptions& options) {
         std::map<std::string, std::string> urls;  // node id → url
         for (auto& s : found) {
             auto id = s.txt.find("id");
-            if (id == s.txt.end() || s.txt.count("v") == 0 || s.txt.at("v") != "1") continue;
+            if (id == s.txt.end() || s.txt.count("v") == 0 || s.txt.at("v") != detail::discovery::txt_protocol_version()) continue;
             urls.try_emplace(id->second, "tcp://" + s.address + ":" + std::to_string(s.port));
         }
         if (!urls.empty()) {

@@ -59,28 +59,29 @@ std::optional<Scalar> find_scalar(std::string_view s) {
     return std::nullopt;
 }
 
-std::string scalar_zro(Scalar s) {
+// The schema type a scalar travels as (date and time types as int64 milliseconds / days).
+Type scalar_zro(Scalar s) {
     switch (s) {
-    case Scalar::boolean: return "bool";
-    case Scalar::i8: return "int8";
-    case Scalar::i16: return "int16";
-    case Scalar::i32: return "int32";
-    case Scalar::i64: return "int64";
-    case Scalar::u8: return "uint8";
-    case Scalar::u16: return "uint16";
-    case Scalar::u32: return "uint32";
-    case Scalar::u64: return "uint64";
-    case Scalar::f32: return "float";
-    case Scalar::f64: return "double";
-    case Scalar::string: return "string";
-    case Scalar::bytes: return "bytes";
-    case Scalar::var: return "var";
+    case Scalar::boolean: return Type(Type::Kind::boolean);
+    case Scalar::i8: return Type(Type::Kind::int8);
+    case Scalar::i16: return Type(Type::Kind::int16);
+    case Scalar::i32: return Type(Type::Kind::int32);
+    case Scalar::i64: return Type(Type::Kind::int64);
+    case Scalar::u8: return Type(Type::Kind::uint8);
+    case Scalar::u16: return Type(Type::Kind::uint16);
+    case Scalar::u32: return Type(Type::Kind::uint32);
+    case Scalar::u64: return Type(Type::Kind::uint64);
+    case Scalar::f32: return Type(Type::Kind::float32);
+    case Scalar::f64: return Type(Type::Kind::float64);
+    case Scalar::string: return Type(Type::Kind::string);
+    case Scalar::bytes: return Type(Type::Kind::bytes);
+    case Scalar::var: return Type(Type::Kind::var);
     case Scalar::date_time:
     case Scalar::date:
-    case Scalar::time: return "int64";
+    case Scalar::time: return Type(Type::Kind::int64);
     case Scalar::none: break;
     }
-    return "var";
+    return Type(Type::Kind::var);
 }
 
 bool scalar_is_integer(Scalar s) {
@@ -242,7 +243,7 @@ private:
             if (!fresh) fail(v.loc, "duplicate enumerator '" + v.name + "' in enum '" + e.name + "' (first at " + where(it->second) + ")");
             if (!fits(v.value, m.underlying_scalar))
                 fail(v.loc, "value " + std::to_string(v.value) + " of '" + v.name + "' does not fit the underlying type " +
-                                scalar_zro(m.underlying_scalar) + " of enum '" + e.name + "'");
+                                scalar_zro(m.underlying_scalar).spelling() + " of enum '" + e.name + "'");
         }
         return m;
     }
@@ -338,7 +339,7 @@ private:
             r.args.push_back(resolve(t.args[0], scope, declaring_pod));
             if (r.args[0].kind == Resolved::Kind::child) fail(t.loc, "lists of CLASS sub-objects are not supported");
             r.cpp = "std::vector<" + r.args[0].cpp + ">";
-            r.zro = "list<" + r.args[0].zro + ">";
+            r.zro = Type::list_of(r.args[0].zro);
             return r;
         }
         if (n == "QMap" || n == "QHash" || n == "std::map" || n == "map") {
@@ -350,7 +351,7 @@ private:
             if (!orderable(k)) fail(t.args[0].loc, "map keys must be strings, numbers, bools, enums or lists of them, not '" + t.args[0].text() + "'");
             if (r.args[1].kind == Resolved::Kind::child) fail(t.loc, "maps of CLASS sub-objects are not supported");
             r.cpp = "std::map<" + k.cpp + ", " + r.args[1].cpp + ">";
-            r.zro = "map<" + k.zro + "," + r.args[1].zro + ">";
+            r.zro = Type::map_of(k.zro, r.args[1].zro);
             return r;
         }
         if (n == "QStringList") {
@@ -359,10 +360,10 @@ private:
             Resolved s;
             s.scalar = Scalar::string;
             s.cpp = scalar_cpp(Scalar::string);
-            s.zro = "string";
+            s.zro = Type(Type::Kind::string);
             r.args.push_back(s);
             r.cpp = "std::vector<std::string>";
-            r.zro = "list<string>";
+            r.zro = Type::list_of(s.zro);
             return r;
         }
         if (n == "QVariantList") {
@@ -371,10 +372,10 @@ private:
             Resolved s;
             s.scalar = Scalar::var;
             s.cpp = scalar_cpp(Scalar::var);
-            s.zro = "var";
+            s.zro = Type(Type::Kind::var);
             r.args.push_back(s);
             r.cpp = "std::vector<::zro::Value>";
-            r.zro = "list<var>";
+            r.zro = Type::list_of(s.zro);
             return r;
         }
         if (n == "QVariantMap" || n == "QVariantHash") {
@@ -383,13 +384,13 @@ private:
             Resolved k, v;
             k.scalar = Scalar::string;
             k.cpp = scalar_cpp(Scalar::string);
-            k.zro = "string";
+            k.zro = Type(Type::Kind::string);
             v.scalar = Scalar::var;
             v.cpp = scalar_cpp(Scalar::var);
-            v.zro = "var";
+            v.zro = Type(Type::Kind::var);
             r.args = {k, v};
             r.cpp = "std::map<std::string, ::zro::Value>";
-            r.zro = "map<string,var>";
+            r.zro = Type::map_of(k.zro, v.zro);
             return r;
         }
         if (auto s = find_scalar(n)) {
@@ -407,14 +408,14 @@ private:
                 r.kind = Resolved::Kind::external_enum;
                 r.external = u.name;
                 r.cpp = u.name;
-                r.zro = "int64";
+                r.zro = Type(Type::Kind::int64);
                 return r;
             }
         if (const EnumDecl* e = find_enum(n, scope)) {
             r.kind = Resolved::Kind::enumeration;
             r.enum_decl = e;
             r.cpp = enum_cpp(*e);
-            r.zro = e->name;
+            r.zro = Type::named(e->name);
             return r;
         }
         if (const FlagDecl* f = find_flag(n, scope)) {
@@ -437,7 +438,7 @@ private:
                 r.kind = Resolved::Kind::pod;
                 r.pod = &p;
                 r.cpp = p.name;
-                r.zro = "list<var>";
+                r.zro = Type::named(p.name);
                 return r;
             }
         for (const auto& c : doc_.classes)
@@ -445,7 +446,7 @@ private:
                 r.kind = Resolved::Kind::child;
                 r.cls = &c;
                 r.cpp = c.name;
-                r.zro = "var";
+                r.zro = Type(Type::Kind::var);
                 return r;
             }
         std::string hint;
@@ -462,7 +463,7 @@ private:
     // ---- defaults -----------------------------------------------------------------------------
 
     [[noreturn]] void bad_default(const Literal& l, const Resolved& type, const std::string& why = {}) const {
-        fail(l.loc, "default value '" + l.source + "' does not fit type '" + type.zro + "'" + (why.empty() ? "" : ": " + why));
+        fail(l.loc, "default value '" + l.source + "' does not fit type '" + type.zro.spelling() + "'" + (why.empty() ? "" : ": " + why));
     }
 
     const Enumerator* find_enumerator(const EnumDecl& e, const Literal& l, const Resolved& type) const {
@@ -597,7 +598,7 @@ private:
             bad_default(l, t, "expected an enumerator of '" + t.external + "'");
         default: break;
         }
-        fail(l.loc, "default values for '" + t.zro + "' can only be {}");
+        fail(l.loc, "default values for '" + t.zro.spelling() + "' can only be {}");
     }
 
     static std::string value_cpp(const Value& v) {
@@ -684,12 +685,23 @@ private:
         return out;
     }
 
-    void use_enum_in_schema(ClassModel& m, const Resolved& t) const {
+    // Adds the enums and PODs `t` names (and those inside its PODs) to the class's schema, in
+    // order of first use, each POD after the PODs and enums of its fields.
+    void use_in_schema(ClassModel& m, const Resolved& t) const {
         if (t.kind == Resolved::Kind::enumeration) {
             if (std::find(m.schema_enums.begin(), m.schema_enums.end(), t.enum_decl) == m.schema_enums.end())
                 m.schema_enums.push_back(t.enum_decl);
         }
-        for (const auto& a : t.args) use_enum_in_schema(m, a);
+        if (t.kind == Resolved::Kind::pod) {
+            const PodModel* pod = nullptr;
+            for (const auto& pm : model_.pods)
+                if (pm.decl == t.pod) pod = &pm;
+            if (pod && std::find(m.schema_pods.begin(), m.schema_pods.end(), pod) == m.schema_pods.end()) {
+                for (const auto& f : pod->fields) use_in_schema(m, f.type);
+                m.schema_pods.push_back(pod);
+            }
+        }
+        for (const auto& a : t.args) use_in_schema(m, a);
     }
 
     ClassModel class_model(const ClassDecl& c) {
@@ -765,7 +777,7 @@ private:
             } else {
                 pm.initial = initial(pm.type);
             }
-            use_enum_in_schema(m, pm.type);
+            use_in_schema(m, pm.type);
             m.has_persisted = m.has_persisted || p.persisted;
             m.properties.push_back(std::move(pm));
         }
@@ -780,7 +792,7 @@ private:
             fm.params = param_models(f, s, "SIGNAL");
             claim("emit_" + fm.id, f.loc, "signal '" + f.name + "'");
             claim("on_" + fm.id, f.loc, "signal '" + f.name + "'");
-            for (const auto& p : fm.params) use_enum_in_schema(m, p.type);
+            for (const auto& p : fm.params) use_in_schema(m, p.type);
             m.signals.push_back(std::move(fm));
         }
         for (std::size_t i = 0; i < c.slots.size(); ++i) {
@@ -795,10 +807,10 @@ private:
             if (f.return_type) {
                 fm.ret = resolve(*f.return_type, s);
                 if (fm.ret->kind == Resolved::Kind::child) fail(f.return_type->loc, "slots cannot return CLASS sub-objects");
-                use_enum_in_schema(m, *fm.ret);
+                use_in_schema(m, *fm.ret);
             }
             claim(fm.id, f.loc, "slot '" + f.name + "'");
-            for (const auto& p : fm.params) use_enum_in_schema(m, p.type);
+            for (const auto& p : fm.params) use_in_schema(m, p.type);
             m.slots.push_back(std::move(fm));
         }
         m.schema = make_schema(m);
@@ -834,15 +846,21 @@ private:
                 for (const auto& v : e->values) values.emplace_back(v.name, v.value);
                 s.add_enum(e->name, std::move(values));
             }
-            for (const auto& p : m.properties) s.add_property(p.decl->name, p.type.zro, p.has_default ? p.initial.value : Value(), p.decl->mode);
+            for (const PodModel* pod : m.schema_pods) {
+                std::vector<Parameter> fields;
+                for (const auto& f : pod->fields) fields.push_back(Parameter{f.id, f.type.zro.spelling()});
+                s.add_pod(pod->decl->name, std::move(fields));
+            }
+            for (const auto& p : m.properties)
+                s.add_property(p.decl->name, p.type.zro.spelling(), p.has_default ? p.initial.value : Value(), p.decl->mode);
             auto params = [](const FunctionModel& f) {
                 std::vector<Parameter> out;
                 for (std::size_t i = 0; i < f.params.size(); ++i)
-                    out.push_back(Parameter{f.decl->params[i].name, f.params[i].type.zro});
+                    out.push_back(Parameter{f.decl->params[i].name, f.params[i].type.zro.spelling()});
                 return out;
             };
             for (const auto& f : m.signals) s.add_signal(f.decl->name, params(f));
-            for (const auto& f : m.slots) s.add_method(f.decl->name, params(f), f.ret ? f.ret->zro : "void");
+            for (const auto& f : m.slots) s.add_method(f.decl->name, params(f), f.ret ? f.ret->zro.spelling() : "void");
             s.validate();
             (void)s.signature();
             return s;

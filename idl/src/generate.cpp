@@ -243,8 +243,14 @@ private:
                    << (e->values[i].value == INT64_MIN ? "" : "") << "}}";
             o_ << "});\n";
         }
+        for (const PodModel* pod : c.schema_pods) {
+            o_ << "            s.add_pod(" << quoted(pod->decl->name) << ", {";
+            for (std::size_t i = 0; i < pod->fields.size(); ++i)
+                o_ << (i ? ", " : "") << "{" << quoted(pod->fields[i].id) << ", " << quoted(pod->fields[i].type.zro.spelling()) << "}";
+            o_ << "});\n";
+        }
         for (const auto& p : c.properties) {
-            o_ << "            s.add_property(" << quoted(p.decl->name) << ", " << quoted(p.type.zro) << ", ";
+            o_ << "            s.add_property(" << quoted(p.decl->name) << ", " << quoted(p.type.zro.spelling()) << ", ";
             if (p.has_default) o_ << "::zro::to_value(" << typed(p.type.cpp, p.initial.cpp) << ")";
             else o_ << "::zro::Value()";
             o_ << ", " << mode_cpp(p.decl->mode) << ");\n";
@@ -252,13 +258,13 @@ private:
         auto params = [&](const FunctionModel& f) {
             std::string out = "{";
             for (std::size_t i = 0; i < f.params.size(); ++i)
-                out += std::string(i ? ", " : "") + "{" + quoted(f.decl->params[i].name) + ", " + quoted(f.params[i].type.zro) + "}";
+                out += std::string(i ? ", " : "") + "{" + quoted(f.decl->params[i].name) + ", " + quoted(f.params[i].type.zro.spelling()) + "}";
             return out + "}";
         };
         for (const auto& s : c.signals) o_ << "            s.add_signal(" << quoted(s.decl->name) << ", " << params(s) << ");\n";
         for (const auto& s : c.slots)
             o_ << "            s.add_method(" << quoted(s.decl->name) << ", " << params(s) << ", "
-               << quoted(s.ret ? s.ret->zro : "void") << ");\n";
+               << quoted(s.ret ? s.ret->zro.spelling() : std::string("void")) << ");\n";
         o_ << "            (void)s.signature();  // computed before the schema is shared between threads\n";
         o_ << "            return s;\n        }();\n        return schema;\n    }\n};\n";
     }

@@ -23,7 +23,7 @@ struct Resolved {
     Kind kind = Kind::scalar;
     Scalar scalar = Scalar::none;
     std::string cpp;  ///< C++ spelling, valid inside the generated headers' namespace
-    std::string zro;  ///< schema type ("int32", "list<string>", "EngineType", ...)
+    Type zro;         ///< schema type (int32, list<string>, an enum or POD by name, ...)
     std::vector<Resolved> args;
     const EnumDecl* enum_decl = nullptr;    ///< enumeration, and flags (its enum)
     const FlagDecl* flag_decl = nullptr;
@@ -93,6 +93,7 @@ struct ClassModel {
     std::vector<EnumModel> enums;            ///< the class's own
     std::vector<FlagModel> flags;
     std::vector<const EnumDecl*> schema_enums;  ///< own enums, then the others it uses
+    std::vector<const PodModel*> schema_pods;   ///< the PODs it uses, each after those it contains
     Schema schema;
     bool has_persisted = false;
     bool has_children = false;

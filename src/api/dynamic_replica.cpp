@@ -32,7 +32,7 @@ PendingReply<Value> DynamicReplica::invoke(std::string_view method, std::vector<
             return PendingReply<Value>::failed(ErrorCode::bad_arguments, def.name + " takes " + std::to_string(def.params.size()) +
                                                                              " argument(s), got " + std::to_string(args.size()));
         for (std::size_t a = 0; a < args.size(); ++a)
-            if (!schema_->accepts(def.params[a].type, args[a]))
+            if (!schema_->accepts(def.params[a].parsed_type, args[a]))
                 return PendingReply<Value>::failed(ErrorCode::bad_arguments, "argument " + std::to_string(a + 1) + " of " + def.name +
                                                                                  ": expected " + def.params[a].type + ", got " +
                                                                                  args[a].to_string());
@@ -50,7 +50,7 @@ PendingReply<Value> DynamicReplica::set_property(std::string_view name_, Value v
         if (def.mode != PropertyMode::read_write && def.mode != PropertyMode::read_push)
             return PendingReply<Value>::failed(ErrorCode::read_only, "property '" + def.name + "' is " +
                                                                          std::string(to_string(def.mode)) + ": replicas cannot change it");
-        if (!schema_->accepts(def.type, value))
+        if (!schema_->accepts(def.parsed_type, value))
             return PendingReply<Value>::failed(ErrorCode::bad_arguments, "property '" + def.name + "': expected " + def.type +
                                                                              ", got " + value.to_string());
     }

@@ -6,7 +6,7 @@ namespace zro {
 DynamicSource::DynamicSource(Schema schema) : schema_(std::move(schema)) {
     schema_.validate();
     for (const auto& p : schema_.properties())
-        values_.push_back(p.default_value.is_nil() ? schema_.zero_value(p.type) : p.default_value);
+        values_.push_back(p.default_value.is_nil() ? schema_.zero_value(p.parsed_type) : p.default_value);
     call_handlers_.resize(schema_.methods().size());
     write_handlers_.resize(schema_.properties().size());
 }
@@ -27,7 +27,7 @@ void DynamicSource::set_property(std::string_view name, Value value) {
     const std::size_t i = property_index_or_throw(name);
     const PropertyDef& def = schema_.properties()[i];
     // accepts() first: it allocates nothing; check() builds the error only for a bad value.
-    if (!schema_.accepts(def.type, value)) schema_.check(def.type, value, "property '" + def.name + "'");
+    if (!schema_.accepts(def.parsed_type, value)) schema_.check(def.parsed_type, value, "property '" + def.name + "'");
     store(i, std::move(value));
 }
 
@@ -46,8 +46,8 @@ void DynamicSource::emit_signal(std::string_view name, std::vector<Value> args) 
         throw Error(ErrorCode::bad_arguments, "signal " + def.name + " takes " + std::to_string(def.params.size()) +
                                                   " argument(s), got " + std::to_string(args.size()));
     for (std::size_t a = 0; a < args.size(); ++a)
-        if (!schema_.accepts(def.params[a].type, args[a]))
-            schema_.check(def.params[a].type, args[a], "argument " + std::to_string(a + 1) + " of signal " + def.name);
+        if (!schema_.accepts(def.params[a].parsed_type, args[a]))
+            schema_.check(def.params[a].parsed_type, args[a], "argument " + std::to_string(a + 1) + " of signal " + def.name);
     notify_signal(*i, args);
 }
 
@@ -69,8 +69,8 @@ void DynamicSource::handle_write(std::size_t index, Value value) {
     if (write_handlers_[index]) {
         Value adjusted = write_handlers_[index](value);
         const PropertyDef& def = schema_.properties()[index];
-        if (!schema_.accepts(def.type, adjusted))
-            schema_.check(def.type, adjusted, "property '" + def.name + "' (as adjusted by its write handler)");
+        if (!schema_.accepts(def.parsed_type, adjusted))
+            schema_.check(def.parsed_type, adjusted, "property '" + def.name + "' (as adjusted by its write handler)");
         value = std::move(adjusted);
     }
     store(index, std::move(value));

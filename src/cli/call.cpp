@@ -14,7 +14,7 @@ std::string signature_text(const MethodDef& m) {
     std::string out = m.name + "(";
     for (std::size_t i = 0; i < m.params.size(); ++i) {
         if (i) out += ", ";
-        out += rep_type(m.params[i].type);
+        out += rep_type(m.params[i].parsed_type);
         if (!m.params[i].name.empty()) out += " " + m.params[i].name;
     }
     return out + ")";

@@ -30,12 +30,12 @@ int run(const Args& args) {
         return 0;
     }
     if (args.json()) {
-        Value::List props, sigs, methods, enums;
+        Value::List props, sigs, methods, enums, pods;
         for (const auto& p : s.properties())
             props.push_back(Value::map_of({{"name", p.name},
                                            {"type", p.type},
                                            {"mode", std::string(to_string(p.mode))},
-                                           {"default", p.default_value.is_nil() ? s.zero_value(p.type) : p.default_value},
+                                           {"default", p.default_value.is_nil() ? s.zero_value(p.parsed_type) : p.default_value},
                                            {"value", a.replica->property(p.name)}}));
         for (const auto& g : s.signals()) sigs.push_back(Value::map_of({{"name", g.name}, {"params", params_value(g.params)}}));
         for (const auto& m : s.methods())
@@ -45,6 +45,7 @@ int run(const Args& args) {
             for (const auto& [n, num] : e.values) values.emplace_back(Value(n), Value(num));
             enums.push_back(Value::map_of({{"name", e.name}, {"values", Value(std::move(values))}}));
         }
+        for (const auto& pod : s.pods()) pods.push_back(Value::map_of({{"name", pod.name}, {"fields", params_value(pod.fields)}}));
         print_line(to_json(Value::map_of({{"object", object},
                                           {"type", s.type_name()},
                                           {"signature", s.signature()},
@@ -52,6 +53,7 @@ int run(const Args& args) {
                                           {"node_id", a.host.node_id},
                                           {"state", std::string(to_string(a.replica->state()))},
                                           {"enums", Value(std::move(enums))},
+                                          {"pods", Value(std::move(pods))},
                                           {"properties", Value(std::move(props))},
                                           {"signals", Value(std::move(sigs))},
                                           {"methods", Value(std::move(methods))},
@@ -83,7 +85,7 @@ int run(const Args& args) {
 const VerbRegistration reg{{"inspect", 20, "an object's class as .rep text, its values, state and host",
                             "usage: zro inspect OBJECT [--rep] [--url URL] [--json]\n\n"
                             "Acquires OBJECT and prints where it lives (host URL, node id), its state, its class as\n"
-                            "QtRO .rep text (enums, PROPs with defaults and modes, SIGNALs, SLOTs) and every\n"
+                            "QtRO .rep text (its PODs, enums, PROPs with defaults and modes, SIGNALs, SLOTs) and every\n"
                             "property's current value. --rep prints only the .rep text, which `zro serve` reads:\n"
                             "a mock of a live object in two commands.\n\n"
                             "examples:\n"

@@ -5,25 +5,34 @@
 
 #include "json.hpp"
 
-#include <map>
 
 namespace zro::cli {
 
-std::string rep_type(const std::string& type) {
-    static const std::map<std::string, std::string> scalars = {
-        {"bool", "bool"},       {"int8", "qint8"},     {"int16", "qint16"},   {"int32", "int"},
-        {"int64", "qint64"},    {"uint8", "quint8"},   {"uint16", "quint16"}, {"uint32", "quint32"},
-        {"uint64", "quint64"},  {"float", "float"},    {"double", "double"},  {"string", "QString"},
-        {"bytes", "QByteArray"}, {"var", "QVariant"},
-    };
-    if (auto it = scalars.find(type); it != scalars.end()) return it->second;
-    std::string base;
-    std::vector<std::string> args;
-    if (split_type(type, base, args)) {
-        if (base == "list" && args.size() == 1) return "QList<" + rep_type(args[0]) + ">";
-        if (base == "map" && args.size() == 2) return "QMap<" + rep_type(args[0]) + ", " + rep_type(args[1]) + ">";
+std::string rep_type(const Type& type, const std::string& enum_scope) {
+    switch (type.kind()) {
+    case Type::Kind::boolean: return "bool";
+    case Type::Kind::int8: return "qint8";
+    case Type::Kind::int16: return "qint16";
+    case Type::Kind::int32: return "int";
+    case Type::Kind::int64: return "qint64";
+    case Type::Kind::uint8: return "quint8";
+    case Type::Kind::uint16: return "quint16";
+    case Type::Kind::uint32: return "quint32";
+    case Type::Kind::uint64: return "quint64";
+    case Type::Kind::float32: return "float";
+    case Type::Kind::float64: return "double";
+    case Type::Kind::string: return "QString";
+    case Type::Kind::bytes: return "QByteArray";
+    case Type::Kind::var: return "QVariant";
+    case Type::Kind::none: return "void";
+    case Type::Kind::list: return "QList<" + rep_type(type.element(), enum_scope) + ">";
+    case Type::Kind::map:
+        return "QMap<" + rep_type(type.key(), enum_scope) + ", " + rep_type(type.mapped(), enum_scope) + ">";
+    case Type::Kind::enumeration: return enum_scope.empty() ? type.name() : enum_scope + "::" + type.name();
+    case Type::Kind::pod:
+    case Type::Kind::named: break;
     }
-    return type;  // an enum name
+    return type.name();
 }
 
 namespace {
@@ -32,7 +41,7 @@ std::string params_text(const std::vector<Parameter>& params) {
     std::string out;
     for (const auto& p : params) {
         if (!out.empty()) out += ", ";
-        out += rep_type(p.type);
+        out += rep_type(p.parsed_type);
         if (!p.name.empty()) out += " " + p.name;
     }
     return out;
@@ -60,7 +69,16 @@ std::string default_text(const Schema& s, const PropertyDef& p) {
 } // namespace
 
 std::string rep_text(const Schema& s) {
-    std::string out = "class " + s.type_name() + "\n{\n";
+    std::string out;
+    // PODs are declared before the class; the enums they use are the class's (written in it),
+    // so their fields name them through the class.
+    for (const auto& pod : s.pods()) {
+        out += "POD " + pod.name + "(";
+        for (std::size_t i = 0; i < pod.fields.size(); ++i)
+            out += (i ? ", " : "") + rep_type(pod.fields[i].parsed_type, s.type_name()) + " " + pod.fields[i].name;
+        out += ")\n";
+    }
+    out += "class " + s.type_name() + "\n{\n";
     for (const auto& e : s.enums()) {
         out += "    ENUM " + e.name + " {";
         bool first = true;
@@ -72,7 +90,7 @@ std::string rep_text(const Schema& s) {
         out += " };\n";
     }
     for (const auto& p : s.properties()) {
-        out += "    PROP(" + rep_type(p.type) + " " + p.name;
+        out += "    PROP(" + rep_type(p.parsed_type) + " " + p.name;
         if (auto d = default_text(s, p); !d.empty()) out += "=" + d;
         if (p.mode != PropertyMode::read_push) out += " " + std::string(to_string(p.mode));
         out += ");\n";
@@ -80,7 +98,7 @@ std::string rep_text(const Schema& s) {
     for (const auto& sig : s.signals()) out += "    SIGNAL(" + sig.name + "(" + params_text(sig.params) + "));\n";
     for (const auto& m : s.methods()) {
         out += "    SLOT(";
-        out += (m.return_type == "void" ? std::string("void") : rep_type(m.return_type)) + " ";
+        out += rep_type(m.parsed_return_type) + " ";
         out += m.name + "(" + params_text(m.params) + "));\n";
     }
     out += "};\n";

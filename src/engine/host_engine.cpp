@@ -401,7 +401,7 @@ void HostEngine::on_request(const std::string& rid, const Value&, Invoke& m) {
         return reply_error(ErrorCode::bad_arguments, method + " takes " + std::to_string(def.params.size()) +
                                                          " argument(s), got " + std::to_string(list.size()));
     for (std::size_t i = 0; i < list.size(); ++i)
-        if (!schema.accepts(def.params[i].type, list[i]))
+        if (!schema.accepts(def.params[i].parsed_type, list[i]))
             return reply_error(ErrorCode::bad_arguments, "argument " + std::to_string(i + 1) + " of " + method + ": expected " +
                                                              def.params[i].type + ", got " + list[i].to_string());
     auto core = std::make_shared<ResponderCore>();
@@ -430,7 +430,7 @@ void HostEngine::answer(const ResponderCore& call, Value result, std::optional<s
         const Schema& schema = it->second->source->schema();
         const MethodDef& def = schema.methods().at(call.method);
         const bool is_void = def.return_type == "void";
-        if (is_void ? !result.is_nil() : !schema.accepts(def.return_type, result))
+        if (is_void ? !result.is_nil() : !schema.accepts(def.parsed_return_type, result))
             error = std::make_pair(ErrorCode::handler_failed, def.name + " returned " + result.to_string() +
                                                                   " but is declared to return " + def.return_type);
     }
@@ -466,7 +466,7 @@ void HostEngine::on_request(const std::string& rid, const Value&, wire::Set& m) 
     const PropertyDef& def = schema.properties()[*index];
     if (def.mode != PropertyMode::read_write && def.mode != PropertyMode::read_push)
         return reply(ErrorCode::read_only, "property '" + prop + "' is " + std::string(to_string(def.mode)) + ": replicas cannot change it");
-    if (!schema.accepts(def.type, value))
+    if (!schema.accepts(def.parsed_type, value))
         return reply(ErrorCode::bad_arguments, "property '" + prop + "': expected " + def.type + ", got " + value.to_string());
     try {
         obj->source->handle_write(*index, value);

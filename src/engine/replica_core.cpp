@@ -231,7 +231,7 @@ void ReplicaCore::on_snapshot(Link& from, Decoded<Snapshot>& answer) {
         const auto& props = new_schema->properties();
         if (values.size() != props.size()) throw Error(ErrorCode::malformed_message, "snapshot has " + std::to_string(values.size()) + " values for " + std::to_string(props.size()) + " properties");
         for (std::size_t i = 0; i < values.size(); ++i)
-            if (!new_schema->accepts(props[i].type, values[i]))
+            if (!new_schema->accepts(props[i].parsed_type, values[i]))
                 throw Error(ErrorCode::malformed_message, "snapshot value of '" + props[i].name + "' is not a " + props[i].type);
     } catch (const Error& e) {
         malformed(e.what());
@@ -421,7 +421,7 @@ bool ReplicaCore::apply_events(EventsReader& events) {
         if (const auto why = events.next(event); !why.empty()) { malformed(std::string(why)); continue; }
         const std::uint64_t index = event.index;
         if (event.kind == event_property) {
-            if (index >= props.size() || !schema->accepts(props[index].type, event.data)) { malformed("bad property event"); continue; }
+            if (index >= props.size() || !schema->accepts(props[index].parsed_type, event.data)) { malformed("bad property event"); continue; }
             ++stats.deltas_applied;
             owner_->apply_property(index, std::move(event.data));
         } else if (event.kind == event_signal) {

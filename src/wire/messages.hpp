@@ -33,7 +33,7 @@
 
 namespace zro::detail::wire {
 
-inline constexpr std::uint32_t protocol_version = 1;
+inline constexpr std::uint32_t protocol_version = 2;
 
 /// Who sends a message to whom.
 enum class Direction : std::uint8_t {

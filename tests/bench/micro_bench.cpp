@@ -90,6 +90,40 @@ void BM_ValidateAndReadEvents1000(benchmark::State& state) {
 }
 BENCHMARK(BM_ValidateAndReadEvents1000);
 
+/// Schema::accepts for one property value, the check ReplicaCore makes for every property event:
+/// a bool, a list<int32> of 16 elements and a POD of two fields (a double and a string).
+zro::Schema accepts_schema() {
+    zro::Schema s("Accepts");
+    s.add_pod("Reading", {{"celsius", "double"}, {"unit", "string"}});
+    s.add_property("flag", "bool");
+    s.add_property("numbers", "list<int32>");
+    s.add_property("reading", "Reading");
+    return s;
+}
+
+void accepts_case(benchmark::State& state, std::size_t index, const zro::Value& v) {
+    const zro::Schema s = accepts_schema();
+    const auto& def = s.properties()[index];
+    for (auto _ : state) {
+        bool ok = s.accepts(def.parsed_type, v);
+        benchmark::DoNotOptimize(ok);
+        if (!ok) state.SkipWithError("value refused");
+    }
+}
+
+void BM_AcceptsBool(benchmark::State& state) { accepts_case(state, 0, zro::Value(true)); }
+BENCHMARK(BM_AcceptsBool);
+
+void BM_AcceptsListInt(benchmark::State& state) {
+    zro::Value::List l;
+    for (int i = 0; i < 16; ++i) l.push_back(zro::Value(i));
+    accepts_case(state, 1, zro::Value(std::move(l)));
+}
+BENCHMARK(BM_AcceptsListInt);
+
+void BM_AcceptsPod(benchmark::State& state) { accepts_case(state, 2, zro::Value{21.5, "C"}); }
+BENCHMARK(BM_AcceptsPod);
+
 zro::Schema prop_schema() {
     zro::Schema s("BenchProp");
     s.add_property("v", "int64", std::int64_t{0}, zro::PropertyMode::read_only);

@@ -281,11 +281,37 @@ class T {
     for (const auto& p : s.properties()) types += p.type + " ";
     EXPECT_EQ(types,
               "bool int32 int64 uint32 double float string bytes var list<string> map<string,var> list<int32> list<string> "
-              "map<string,list<int32>> map<int32,double> int64 int8 uint16 uint64 Test Local list<var> string list<uint8> list<var> "
+              "map<string,list<int32>> map<int32,double> int64 int8 uint16 uint64 Test Local P string list<uint8> list<var> "
               "double string ");
     ASSERT_EQ(s.enums().size(), 2u);
     EXPECT_EQ(s.enums()[0].name, "Local");  // own enums first, then the ones it uses
     EXPECT_EQ(s.enums()[1].name, "Test");
+    // A POD keeps its name and fields in the schema (protocol 2; it was list<var> before).
+    ASSERT_EQ(s.pods().size(), 1u);
+    EXPECT_EQ(s.pods()[0].name, "P");
+    EXPECT_EQ(s.pods()[0].fields, (std::vector<zro::Parameter>{{"i", "int32"}}));
+    EXPECT_TRUE(s.accepts(s.properties()[21].parsed_type, zro::Value{zro::Value(7)}));
+    EXPECT_FALSE(s.accepts(s.properties()[21].parsed_type, zro::Value{zro::Value("7")}));
+}
+
+TEST(RepParser, PodsEnterTheSchemaAfterWhatTheyContain) {
+    auto d = parse(R"(
+ENUM Unit {Celsius, Kelvin}
+POD Reading(double celsius, Unit unit)
+POD Log(QList<Reading> readings, QString where)
+class T { PROP(Log log) SLOT(Reading last()) }
+)");
+    const auto s = zro::idl::to_schema(d, "T");
+    ASSERT_EQ(s.pods().size(), 2u);
+    EXPECT_EQ(s.pods()[0].name, "Reading");
+    EXPECT_EQ(s.pods()[1].name, "Log");
+    EXPECT_EQ(s.pods()[1].fields[0].type, "list<Reading>");
+    ASSERT_EQ(s.enums().size(), 1u);  // used only inside a POD
+    EXPECT_EQ(s.enums()[0].name, "Unit");
+    EXPECT_EQ(s.methods()[0].return_type, "Reading");
+    EXPECT_EQ(s.canonical_text(),
+              "class T\nenum Unit Celsius=0,Kelvin=1\npod Reading(double,Unit)\npod Log(list<Reading>,string)\n"
+              "prop log Log READPUSH\nmethod last() Reading\n");
 }
 
 TEST(RepParser, DefaultsBecomeSchemaDefaults) {

@@ -226,9 +226,10 @@ TEST(Messages, ExtraFieldsOfLaterVersionsAreIgnored) {
 TEST(Messages, LenientFieldsReadAsTheHostAlwaysDid) {
     // PROTOCOL-GAPS: a host echoes any request id, answers HELLO without node_id, treats a
     // non-bool want_schema as false and a missing PING token as nil.
-    const auto hello = decoded_ok<wire::Hello>(wire::encode(V{1, 1}));
+    const auto hello = decoded_ok<wire::Hello>(wire::encode(V{1, std::uint64_t{wire::protocol_version}}));
     EXPECT_TRUE(hello.speaks_our_version());
-    EXPECT_FALSE(decoded_ok<wire::Hello>(wire::encode(V{1, "1"})).speaks_our_version());
+    EXPECT_FALSE(decoded_ok<wire::Hello>(wire::encode(V{1, std::to_string(wire::protocol_version)})).speaks_our_version());
+    EXPECT_FALSE(decoded_ok<wire::Hello>(wire::encode(V{1, 1})).speaks_our_version());  // version 1: no PODs in its schemas
     const auto acquire = decoded_ok<wire::Acquire>(wire::encode(V{2, V::map_of({{"a", 1}}), "X", 5, 1}));
     EXPECT_TRUE(acquire.req_id.is_map());
     EXPECT_FALSE(acquire.signature);

@@ -240,17 +240,17 @@ TEST(SchemaBuild, UnknownAndInvalidTypes) {
     EXPECT_ZRO_ERROR(s.add_property("p", "list<boo>"), ErrorCode::invalid_schema,
                      "SimpleSwitch: property 'p': unknown type 'boo' in 'list<boo>'");
     EXPECT_ZRO_ERROR(s.add_property("p", "list<int"), ErrorCode::invalid_schema,
-                     "SimpleSwitch: property 'p': invalid type 'list<int'");
+                     "SimpleSwitch: property 'p': invalid type 'list<int': expected '>' at offset 8");
     EXPECT_ZRO_ERROR(s.add_property("p", ""), ErrorCode::invalid_schema,
-                     "SimpleSwitch: property 'p': invalid type ''");
+                     "SimpleSwitch: property 'p': invalid type '': expected a type name at offset 0");
     EXPECT_ZRO_ERROR(s.add_signal("sig", {{"a", "int"}, {"b", "Colour"}}), ErrorCode::invalid_schema,
                      "SimpleSwitch: signal 'sig': parameter 2: unknown type 'Colour'");
     EXPECT_ZRO_ERROR(s.add_method("m", {{"a", "map<int>"}}), ErrorCode::invalid_schema,
-                     "SimpleSwitch: method 'm': parameter 1: invalid type 'map<int>'");
+                     "SimpleSwitch: method 'm': parameter 1: invalid type 'map<int>': expected ',', found '>' at offset 7");
     EXPECT_ZRO_ERROR(s.add_method("m", {}, "strin"), ErrorCode::invalid_schema,
                      "SimpleSwitch: method 'm': return type: unknown type 'strin'");
     EXPECT_ZRO_ERROR(s.add_method("m", {}, ""), ErrorCode::invalid_schema,
-                     "SimpleSwitch: method 'm': return type: invalid type ''");
+                     "SimpleSwitch: method 'm': return type: invalid type '': expected a type name at offset 0");
     EXPECT_TRUE(s.properties().empty());
     EXPECT_TRUE(s.signals().empty());
     EXPECT_TRUE(s.methods().empty());
@@ -266,7 +266,7 @@ TEST(SchemaBuild, VoidOnlyAsAMethodReturnType) {
     EXPECT_ZRO_ERROR(s.add_method("n", {{"a", "void"}}), ErrorCode::invalid_schema,
                      "S: method 'n': parameter 1: 'void' is only allowed as a method return type");
     EXPECT_ZRO_ERROR(s.add_method("n", {}, "list<void>"), ErrorCode::invalid_schema,
-                     "S: method 'n': return type: unknown type 'void' in 'list<void>'");
+                     "S: method 'n': return type: 'void' is only allowed as a method return type");
 }
 
 TEST(SchemaBuild, EnumsMustBeDeclaredBeforeUse) {
@@ -479,7 +479,7 @@ TEST(SchemaCheck, MessagesNameWhatAndWhy) {
                      "expected list<int8>, got list [2, 300] (element 1: expected int8, got int 300 "
                      "(out of range)))");
     // A type the schema cannot even parse is the schema's fault, not the argument's.
-    EXPECT_ZRO_ERROR(s.check("list<", Value(), "x"), ErrorCode::invalid_schema, "x: invalid type 'list<'");
+    EXPECT_ZRO_ERROR(s.check("list<", Value(), "x"), ErrorCode::invalid_schema, "x: invalid type 'list<': expected a type name at offset 5");
 }
 
 TEST(SchemaCheck, HugeValuesDoNotFloodTheMessage) {
@@ -528,7 +528,8 @@ TEST(SchemaZeroValue, IsAcceptedByItsType) {
 
 TEST(SchemaZeroValue, BadTypesThrow) {
     const Schema s("S");
-    EXPECT_ZRO_ERROR(s.zero_value("list<"), ErrorCode::invalid_schema, "invalid type 'list<'");
+    EXPECT_ZRO_ERROR(s.zero_value("list<"), ErrorCode::invalid_schema,
+                     "invalid type 'list<': expected a type name at offset 5");
     EXPECT_ZRO_ERROR(s.zero_value("Color"), ErrorCode::invalid_schema, "unknown type 'Color'");
     EXPECT_ZRO_ERROR(s.zero_value("list<Color>"), ErrorCode::invalid_schema,
                      "unknown type 'Color' in 'list<Color>'");
@@ -676,6 +677,7 @@ TEST(SchemaValue, LayoutIsDocumented) {
     const Value expected = Value::map_of({
         {"type", "S"},
         {"enums", Value{Value{"E", Value{Value{"a", -1}}}}},
+        {"pods", Value::List{}},
         {"properties", Value{Value{"p", "int32", 3u, 5, true}}},
         {"signals", Value{Value{"sig", Value{Value{"x", "E"}}}}},
         {"methods", Value{Value{"m", Value{Value{"a", "string"}, Value{"", "bool"}}, "double"}}},
@@ -684,9 +686,9 @@ TEST(SchemaValue, LayoutIsDocumented) {
     EXPECT_EQ(v, expected) << v.to_string();
     // Keys in documented order; the mode is a uint.
     const auto& m = v.as_map();
-    ASSERT_EQ(m.size(), 5u);
+    ASSERT_EQ(m.size(), 6u);
     EXPECT_EQ(m[0].first, Value("type"));
-    EXPECT_EQ(m[4].first, Value("methods"));
+    EXPECT_EQ(m[5].first, Value("methods"));
     EXPECT_EQ(v.at("properties").at(0).at(2).kind(), Value::Kind::uint64);
     EXPECT_TRUE(Schema("Empty").to_value().at("methods").as_list().empty());
 }
@@ -709,6 +711,7 @@ TEST(SchemaValue, AcceptsWhatTheWireDecodes) {
         {"enums", Value{Value{"E", Value{Value{"a", std::uint64_t{3}}, Value{"b", -4}}}}},
         {"properties", Value{Value{"p", "int", std::int64_t{2}, std::uint64_t{7}, false},
                              Value{"e", "E", std::uint64_t{0}, Value(), true}}},
+        {"pods", Value(Value::List{})},
         {"signals", Value(Value::List{})},
         {"methods", Value{Value{"m", Value(Value::List{}), "void"}}},
         {"future_key", "ignored"},
@@ -728,7 +731,7 @@ TEST(SchemaValue, LargeButLegalSchemasLoad) {
     Value::List props;
     for (int i = 0; i < 65535; ++i)
         props.push_back(Value{"p" + std::to_string(i), "bool", 0u, Value(), false});
-    const Value v = Value::map_of({{"type", "Big"}, {"enums", Value::List{}}, {"properties", props},
+    const Value v = Value::map_of({{"type", "Big"}, {"enums", Value::List{}}, {"pods", Value::List{}}, {"properties", props},
                                    {"signals", Value::List{}}, {"methods", Value::List{}}});
     const Schema s = Schema::from_value(v);
     EXPECT_EQ(s.properties().size(), 65535u);
@@ -757,7 +760,7 @@ TEST(SchemaValue, MalformedTopLevel) {
                      "schema: expected a map, got nil");
     EXPECT_ZRO_ERROR(Schema::from_value(Value{1, 2}), ErrorCode::malformed_message,
                      "schema: expected a map, got list [1, 2]");
-    for (const char* key : {"type", "enums", "properties", "signals", "methods"})
+    for (const char* key : {"type", "enums", "pods", "properties", "signals", "methods"})
         EXPECT_ZRO_ERROR(Schema::from_value(without(key)), ErrorCode::malformed_message,
                          std::string("schema: missing key '") + key + "'");
     EXPECT_ZRO_ERROR(Schema::from_value(with("type", 5)), ErrorCode::malformed_message,
@@ -875,7 +878,7 @@ TEST(SchemaValue, InvalidButReadableSchemasFailValidation) {
     EXPECT_ZRO_ERROR(Schema::from_value(with("enums", Value::List{})), ErrorCode::invalid_schema,
                      "Robot: property 'color': unknown type 'Color'");
     EXPECT_ZRO_ERROR(Schema::from_value(with("methods", one(Value{"m", Value::List{}, "list<"}))),
-                     ErrorCode::invalid_schema, "Robot: method 'm': return type: invalid type 'list<'");
+                     ErrorCode::invalid_schema, "Robot: method 'm': return type: invalid type 'list<': expected a type name at offset 5");
     EXPECT_ZRO_ERROR(Schema::from_value(with("signals", one(Value{"s", one(Value{"x", "void"})}))),
                      ErrorCode::invalid_schema,
                      "Robot: signal 's': parameter 1: 'void' is only allowed as a method return type");
