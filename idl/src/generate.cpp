@@ -477,13 +477,11 @@ private:
            << "/// Use it on its node's loop thread.\n";
         o_ << "class " << attr(c) << name << "Replica : public ::zro::Replica, public " << name << "Interface {\npublic:\n";
         o_ << "    " << name << "Replica() = default;\n";
-        if (c.has_persisted) {
-            o_ << "    ~" << name << "Replica() override {\n        detach();\n"
+        // No detach() here: zro::Replica's operator delete stops delivery before this runs.
+        if (c.has_persisted)
+            o_ << "    ~" << name << "Replica() override {\n"
                << "        try {\n            save_persisted();\n        } catch (...) {\n"
                << "            // a destructor must not throw; call save_persisted() yourself to see failures\n        }\n    }\n";
-        } else {
-            o_ << "    ~" << name << "Replica() override { detach(); }\n";
-        }
         o_ << "\n    /// Acquires a replica of `name` on `node`" << (c.has_children ? ", and a replica of each CLASS sub-object\n"
                                                                          "    /// the source shares (node.acquire<>() alone leaves them null)"
                                                                        : " (the same as node.acquire<>())")

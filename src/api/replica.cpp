@@ -34,7 +34,23 @@ std::string_view to_string(ReplicaNotice::Kind k) noexcept {
 
 Replica::Replica() = default;
 
+// A replica not destroyed through `delete` (never acquired, or a subclass object the user built
+// some other way) still detaches here, as the last resort.
 Replica::~Replica() { detach(); }
+
+void Replica::operator delete(Replica* replica, std::destroying_delete_t) {
+    replica->detach();
+    // The complete object's address, taken before its destructor runs (a subclass with several
+    // bases may place the Replica part elsewhere); `new R` allocated it with the global new.
+    void* storage = dynamic_cast<void*>(replica);
+    replica->~Replica();  // virtual: the most-derived destructor runs first
+    ::operator delete(storage);
+}
+
+// Out of line on purpose: with the allocation inline and the destroying delete out of line, GCC's
+// -Wmismatched-new-delete pairs the global new with the class's delete in every subclass.
+void* Replica::operator new(std::size_t size) { return ::operator new(size); }
+void Replica::operator delete(void* storage) noexcept { ::operator delete(storage); }
 
 void Replica::detach() {
     if (core_) core_->detach_safely();
