@@ -83,8 +83,9 @@ struct ReplicaStats {
 };
 
 namespace detail {
+class NodeCore;
 class ReplicaCore;
-}
+} // namespace detail
 
 class Replica {
 public:
@@ -162,8 +163,18 @@ protected:
                                        std::chrono::milliseconds timeout);
     /// The schema in use (the source's for dynamic replicas); nullptr before the first snapshot.
     const Schema* current_schema() const noexcept;
+    /// Acquires `name` as an R on this replica's node (loop thread): generated replicas acquire
+    /// their CLASS sub-objects this way. Throws `Error(invalid_state)` before this replica was
+    /// acquired.
+    template <class R> std::unique_ptr<R> acquire_alongside(std::string_view name) {
+        auto replica = std::make_unique<R>();
+        attach_alongside(*replica, name);
+        return replica;
+    }
 
 private:
+    static void attach(detail::NodeCore& node, Replica& replica, std::string_view name);
+    void attach_alongside(Replica& other, std::string_view name);
     /// Stops delivery to this object (idempotent, any thread). `operator delete` calls it.
     void detach();
 
