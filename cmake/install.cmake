@@ -9,6 +9,7 @@
 #   <libdir>/cmake/zro/{zroConfig,zroConfigVersion,zroTargets*}.cmake   -> find_package(zro)
 #   <libdir>/pkgconfig/zro.pc                                            -> pkg-config zro
 #   <libdir>/cmake/zro/ZroGenerate.cmake, <bindir>/zroc                  -> zro_generate() (.rep files)
+#   <libdir>/libzro_idl.a, <includedir>/zro/idl/*.hpp (idl/CMakeLists.txt) -> zro::idl, COMPONENTS idl
 #
 # The package exports zro::zro. Its PRIVATE msgpack include directory and definitions are not
 # exported (msgpack-cxx is header-only and used only inside the library's .cpp files).

@@ -148,7 +148,7 @@ Registry::Registry(Host& host) : impl_(std::make_unique<Impl>(host)) {
 
 Registry::~Registry() {
     impl_->timer.cancel();
-    impl_->registration.reset();
+    impl_->registration.withdraw();
 }
 
 std::vector<Value> Registry::entries() const { return impl_->all(); }

@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
         std::cout << args.str("name") << ": blinking " << times << " times" << std::endl;
         return zro::Value(args.str("name") + " blinked " + std::to_string(times) + " times");
     });
-    auto shared = host.enable_remoting(device, args.str("name"));
+    host.enable_remoting(device, args.str("name"));
     std::cout << args.str("name") << ": device up at " << host.url() << std::endl;
 
     std::mt19937 rng(std::random_device{}());

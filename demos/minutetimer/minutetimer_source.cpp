@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
     std::cout.setf(std::ios::unitbuf);
     zro::Host host(args.str("url"));
     MinuteTimer timer;
-    auto shared = host.enable_remoting(timer, "MinuteTimer");
+    host.enable_remoting(timer, "MinuteTimer");
     std::cout << "MinuteTimer source started" << std::endl;
     host.add_timer(std::chrono::milliseconds(args.num("period-ms")), [&] { timer.tick(); });
 

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
     if (args.str("registry") != "none") options.registry_url = args.str("registry");
     options.discovery = args.num("mdns") != 0;  // publish on mDNS (docs/DISCOVERY.md)
     zro::Host host(args.str("url"), options);
-    auto shared = host.enable_remoting(sw, "SimpleSwitch");
+    host.enable_remoting(sw, "SimpleSwitch");
     std::cout << "Source Node Started" << std::endl;
 
     host.add_timer(std::chrono::milliseconds(args.num("period-ms")), [&] {

@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
     options.discovery = args.num("mdns") != 0;  // publish on mDNS (docs/DISCOVERY.md)
     zro::Host host(args.str("url"), options);
     SimpleSwitch sw;
-    auto shared = host.enable_remoting(sw, "SimpleSwitch");
+    host.enable_remoting(sw, "SimpleSwitch");
     std::cout << "Source Node Started" << std::endl;
 
     host.add_timer(std::chrono::milliseconds(args.num("period-ms")), [&] {

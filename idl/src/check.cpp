@@ -828,7 +828,8 @@ private:
                               "current_schema", "detach", "apply_snapshot", "notify_property_changed", "apply_property",
                               "apply_signal", "expected_schema", "schema", "property_value", "handle_write", "handle_call",
                               "remoted", "notify_signal", "static_schema", "type_name", "signature", "Source", "Replica", "acquired",
-                              "use_persisted_store", "save_persisted", "enable_remoting", "acquire"})
+                              "use_persisted_store", "save_persisted", "enable_remoting", "acquire", "acquire_alongside",
+                              "share_children", "withdraw_children"})
             if (!is_hideable(n)) r.emplace(n, std::string("zro's own member '") + n + "'");
         return r;
     }

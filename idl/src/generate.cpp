@@ -313,31 +313,17 @@ private:
         o_ << "class " << attr(c) << name << "Source : public ::zro::Source, public " << name << "Interface {\n";
         o_ << "public:\n";
         o_ << "    const ::zro::Schema& schema() const override { return static_schema(); }\n";
-        o_ << "\n    /// Shares this source on `host` as `name`" << (c.has_children ? ", and its CLASS sub-objects as\n"
-                                                                               "    /// \"<name>.<property>\" (kept in step when they change)"
-                                                                             : "") << ".\n";
-        o_ << "    [[nodiscard]] ::zro::Registration enable_remoting(::zro::Host& host, std::string_view name) {\n";
         if (c.has_children) {
-            // Children first, so a replica that sees the parent finds them already shared.
-            o_ << "        zro_host_ = &host;\n        zro_name_ = std::string(name);\n";
-            o_ << "        try {\n";
-            for (const auto& p : c.properties)
-                if (p.is_child()) o_ << "            zro_share_" << p.id << "();\n";
-            o_ << "            return host.enable_remoting(*this, name);\n";
-            o_ << "        } catch (...) {\n            zro_host_ = nullptr;\n";
-            for (const auto& p : c.properties)
-                if (p.is_child()) o_ << "            zro_share_" << p.id << "();\n";
-            o_ << "            throw;\n        }\n";
-        } else {
-            o_ << "        return host.enable_remoting(*this, name);\n";
+            // host.enable_remoting(*this, name) calls these: the sub-objects are shared first
+            // (as "<name>.<property>"), so a replica that sees the parent finds them already.
+            o_ << "    ~" << name << "Source() override { withdraw_children(); }\n";
         }
-        o_ << "    }\n";
         for (const auto& p : c.properties) {
             const auto mode = p.decl->mode;
             if (p.is_child()) {
                 const std::string& child = p.type.cls->name;
                 o_ << "\n    /// CLASS " << p.decl->name << "(" << child << "): a sub-object (may be null). Shared with this\n"
-                   << "    /// source by enable_remoting(host, name) as \"<name>." << p.decl->name << "\"; replicas follow it.\n";
+                   << "    /// source by host.enable_remoting(source, name) as \"<name>." << p.decl->name << "\"; replicas follow it.\n";
                 o_ << "    " << child << "Source* " << p.id << "() const noexcept { return " << p.id << "_; }\n";
                 o_ << "    void set_" << p.id << "(" << child << "Source* child) {\n"
                    << "        if (child == " << p.id << "_) return;\n"
@@ -406,13 +392,22 @@ private:
                        << ", ::zro::to_value(value)); }\n";
         }
         if (c.has_children) {
+            o_ << "    void share_children(::zro::Host& zro_host, const std::string& zro_name) override {\n"
+               << "        zro_host_ = &zro_host;\n        zro_name_ = zro_name;\n";
+            for (const auto& p : c.properties)
+                if (p.is_child()) o_ << "        zro_share_" << p.id << "();\n";
+            o_ << "    }\n";
+            o_ << "    void withdraw_children() override {\n        zro_host_ = nullptr;\n";
+            for (const auto& p : c.properties)
+                if (p.is_child()) o_ << "        zro_share_" << p.id << "();\n";
+            o_ << "    }\n";
             o_ << "\nprivate:\n";
             for (const auto& p : c.properties) {
                 if (!p.is_child()) continue;
                 o_ << "    void zro_share_" << p.id << "() {\n"
-                   << "        " << p.id << "_registration_.reset();\n"
-                   << "        if (" << p.id << "_ && zro_host_) " << p.id << "_registration_ = " << p.id
-                   << "_->enable_remoting(*zro_host_, zro_name_ + \"." << p.decl->name << "\");\n    }\n";
+                   << "        " << p.id << "_registration_.withdraw();\n"
+                   << "        if (" << p.id << "_ && zro_host_) " << p.id << "_registration_ = zro_host_->enable_remoting(*"
+                   << p.id << "_, zro_name_ + \"." << p.decl->name << "\");\n    }\n";
             }
             o_ << "    ::zro::Host* zro_host_ = nullptr;\n    std::string zro_name_;\n";
             for (const auto& p : c.properties)
@@ -483,21 +478,11 @@ private:
            << "/// Use it on its node's loop thread.\n";
         o_ << "class " << attr(c) << name << "Replica : public ::zro::Replica, public " << name << "Interface {\npublic:\n";
         o_ << "    " << name << "Replica() = default;\n";
-        if (c.has_persisted) {
-            o_ << "    ~" << name << "Replica() override {\n        detach();\n"
+        // No detach() here: zro::Replica's operator delete stops delivery before this runs.
+        if (c.has_persisted)
+            o_ << "    ~" << name << "Replica() override {\n"
                << "        try {\n            save_persisted();\n        } catch (...) {\n"
                << "            // a destructor must not throw; call save_persisted() yourself to see failures\n        }\n    }\n";
-        } else {
-            o_ << "    ~" << name << "Replica() override { detach(); }\n";
-        }
-        o_ << "\n    /// Acquires a replica of `name` on `node`" << (c.has_children ? ", and a replica of each CLASS sub-object\n"
-                                                                         "    /// the source shares (node.acquire<>() alone leaves them null)"
-                                                                       : " (the same as node.acquire<>())")
-           << ". Call it on the node's loop thread, or while the loop is not running.\n";
-        o_ << "    static std::unique_ptr<" << name << "Replica> acquire(::zro::Node& node, std::string_view name) {\n"
-           << "        auto zro_replica = node.template acquire<" << name << "Replica>(name);\n";
-        if (c.has_children) o_ << "        zro_replica->zro_node_ = &node;\n";
-        o_ << "        return zro_replica;\n    }\n";
         for (const auto& p : c.properties) {
             const auto mode = p.decl->mode;
             if (p.is_child()) {
@@ -608,8 +593,8 @@ private:
                << "        if (zro_child == " << p.id << "_name_) return false;\n"
                << "        " << p.id << "_name_ = std::move(zro_child);\n"
                << "        " << p.id << "_.reset();\n"
-               << "        if (!" << p.id << "_name_.empty() && zro_node_) " << p.id << "_ = " << p.type.cls->name
-               << "Replica::acquire(*zro_node_, " << p.id << "_name_);\n"
+               << "        if (!" << p.id << "_name_.empty()) " << p.id << "_ = acquire_alongside<" << p.type.cls->name
+               << "Replica>(" << p.id << "_name_);\n"
                << "        return true;\n    }\n";
         }
         for (const auto& p : c.properties) {
@@ -624,7 +609,6 @@ private:
             else
                 o_ << "    ::zro::detail::CallbackList<const " << p.type.cpp << "&> " << p.id << "_changed_cbs_;\n";
         }
-        if (c.has_children) o_ << "    ::zro::Node* zro_node_ = nullptr;\n";
         for (const auto& s : c.signals) o_ << "    ::zro::detail::CallbackList<" << cb_types(s) << "> " << s.id << "_cbs_;\n";
         if (c.has_persisted) o_ << "    std::shared_ptr<::zro::PersistedStore> zro_store_;\n";
         o_ << "};\n";

@@ -2,61 +2,19 @@
 #pragma once
 /// \file
 /// `zro::Connection`: the handle returned when you register a callback (`on_property_changed`,
-/// `on_signal`, `on_state_changed`, ...). Keep it to `disconnect()` later; dropping it does
-/// *not* disconnect (connect-and-forget is the common case). `ScopedConnection` disconnects
-/// when destroyed.
+/// `on_signal`, `on_state_changed`, ...). The handle rule of zro (docs/GUIDE.md, "Handles"):
+/// dropping a handle ends nothing. The callback stays connected as long as its object (the
+/// replica) lives; keep the handle only to `disconnect()` earlier.
 ///
 /// Thread contract: callbacks run on the node's loop thread; connect and disconnect there too.
 
+#include <zro/detail/callback_list.hpp>
+
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <utility>
-#include <vector>
 
 namespace zro {
-
-namespace detail {
-/// A list of callbacks that tolerates connects and disconnects from inside a callback.
-template <class... Args> class CallbackList {
-public:
-    struct Slot {
-        std::uint64_t id;
-        std::function<void(Args...)> fn;
-    };
-    struct Core {
-        std::vector<std::shared_ptr<Slot>> slots;
-        std::uint64_t next_id = 1;
-    };
-
-    CallbackList() : core_(std::make_shared<Core>()) {}
-    std::uint64_t add(std::function<void(Args...)> fn) {
-        const auto id = core_->next_id++;
-        core_->slots.push_back(std::make_shared<Slot>(Slot{id, std::move(fn)}));
-        return id;
-    }
-    std::weak_ptr<Core> core() const { return core_; }
-    bool empty() const noexcept { return core_->slots.empty(); }
-    /// Calls every callback connected when the call starts and still connected when its turn comes.
-    template <class... A> void operator()(A&&... args) const {
-        if (core_->slots.empty()) return;
-        auto snapshot = core_->slots;  // a callback may connect/disconnect
-        for (auto& s : snapshot)
-            if (s->fn) s->fn(args...);
-    }
-    static void remove(Core& core, std::uint64_t id) {
-        for (auto it = core.slots.begin(); it != core.slots.end(); ++it)
-            if ((*it)->id == id) {
-                (*it)->fn = nullptr;  // a running snapshot skips it
-                core.slots.erase(it);
-                return;
-            }
-    }
-
-private:
-    std::shared_ptr<Core> core_;
-};
-} // namespace detail
 
 class Connection {
 public:
@@ -74,23 +32,6 @@ public:
 
 private:
     std::function<void()> disconnect_;
-};
-
-/// Disconnects on destruction.
-class ScopedConnection {
-public:
-    ScopedConnection() = default;
-    ScopedConnection(Connection c) : c_(std::move(c)) {}
-    ScopedConnection(ScopedConnection&& o) noexcept : c_(std::exchange(o.c_, Connection{})) {}
-    ScopedConnection& operator=(ScopedConnection&& o) noexcept {
-        c_.disconnect();
-        c_ = std::exchange(o.c_, Connection{});
-        return *this;
-    }
-    ~ScopedConnection() { c_.disconnect(); }
-
-private:
-    Connection c_;
 };
 
 } // namespace zro

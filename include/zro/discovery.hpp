@@ -81,9 +81,8 @@ public:
     /// The current entries: maps {name, type, signature, url, node_id}. Loop thread.
     std::vector<Value> entries() const;
 
-    struct Impl;
-
 private:
+    struct Impl;
     std::unique_ptr<Impl> impl_;
 };
 

@@ -18,8 +18,6 @@ namespace zro {
 
 class DynamicReplica : public Replica {
 public:
-    ~DynamicReplica() override { detach(); }
-
     using PropertyCallback = std::function<void(std::string_view name, const Value& value)>;
     using SignalCallback = std::function<void(std::string_view name, const std::vector<Value>& args)>;
 

@@ -6,6 +6,10 @@
 /// The split (see docs/ARCHITECTURE.md, "Errors"): expected outcomes of remote work (a method that
 /// failed, a timeout, a source that went away) are *values* carried by `PendingReply`; mistakes in
 /// configuration or use (a bad URL, a wrong type, blocking inside a callback) throw `zro::Error`.
+///
+/// One code per rule, whichever entry point breaks it: a bad object name is `bad_arguments`
+/// from `acquire` and from `enable_remoting` alike, a bad option value is `bad_arguments`
+/// from every constructor. docs/GUIDE.md ("Errors") lists the rules.
 
 #include <cstdint>
 #include <stdexcept>
@@ -25,7 +29,7 @@ enum class ErrorCode : std::uint16_t {
     unknown_object = 4,      ///< no object of that name on the host
     unknown_method = 5,      ///< the object has no method of that name
     unknown_property = 6,    ///< the object has no property of that name
-    bad_arguments = 7,       ///< wrong argument count or types
+    bad_arguments = 7,       ///< wrong argument count or types; thrown too for any value given to the API that breaks its documented rule (an object name, a key, a NodeOptions field)
     read_only = 8,           ///< a write to a property whose mode does not allow it
     handler_failed = 9,      ///< the source's handler threw or dropped the call
     malformed_message = 10,  ///< a frame that could not be decoded or validated
@@ -41,8 +45,8 @@ enum class ErrorCode : std::uint16_t {
     bind_failed = 101,       ///< a host could not bind its URL (address in use, permission)
     bad_url = 102,           ///< a URL with an unsupported scheme or malformed address
     type_mismatch = 103,     ///< a Value converted to a type it does not hold
-    invalid_schema = 104,    ///< a schema with duplicate or invalid members
-    invalid_state = 105,     ///< an operation not allowed in the object's current state
+    invalid_schema = 104,    ///< a schema with duplicate or invalid members or types
+    invalid_state = 105,     ///< an operation not allowed in the object's current state (a replica acquired twice, no schema yet, security on a plain host)
     already_exists = 106,    ///< a name that is already in use (e.g. enable_remoting twice)
 };
 

@@ -5,12 +5,15 @@
 ///
 ///     zro::Host host("tcp://0.0.0.0:5555");
 ///     zro::DynamicSource sw(schema);
-///     auto shared = host.enable_remoting(sw, "SimpleSwitch");
+///     host.enable_remoting(sw, "SimpleSwitch");   // shared until withdrawn (see Registration)
 ///     host.run();
 ///
 /// URLs: `tcp://ADDR:PORT` (PORT may be `*` or 0 for any free port; `url()` tells the real one),
 /// `ipc:///path`, `inproc://name` (same process only). The host binds a ROUTER socket at the URL
 /// for requests and a PUB socket beside it for state updates; clients only ever need the URL.
+///
+/// Thread contract: as for `Node`; `enable_remoting`, `Registration::withdraw` and
+/// `reload_allow_list` may be called from any thread (they run on the loop thread and wait).
 
 #include <zro/node.hpp>
 #include <zro/source.hpp>
@@ -20,14 +23,16 @@
 
 namespace zro {
 
-/// Keeps a source shared; destroying it (or calling `reset()`) withdraws the source.
+/// The handle of a shared source. Like every zro handle (docs/GUIDE.md, "Handles") it ends
+/// nothing when dropped: the source stays shared until `withdraw()`, until the source is
+/// destroyed, or until the host is. Copies name the same sharing.
 class Registration {
 public:
     Registration() = default;
-    Registration(Registration&& o) noexcept;
-    Registration& operator=(Registration&& o) noexcept;
-    ~Registration();
-    void reset();
+    /// Withdraws the source (replicas turn suspect at once). Harmless if it is withdrawn
+    /// already or the host is gone. Any thread.
+    void withdraw();
+    /// The name the source was shared under (empty for a default-constructed handle).
     const std::string& name() const noexcept { return name_; }
 
 private:
@@ -45,11 +50,11 @@ public:
     /// The URL clients should use (wildcard port resolved; a wildcard address stays as given).
     const std::string& url() const noexcept;
 
-    /// Shares `source` under `name` (unique on this host; `Error(already_exists)` otherwise).
-    /// The source must outlive the registration, or withdraw itself by being destroyed first.
-    [[nodiscard]] Registration enable_remoting(Source& source, std::string_view name);
-    /// Withdraws the source shared under `name`; replicas turn suspect. No-op if none.
-    void disable_remoting(std::string_view name);
+    /// Shares `source` under `name` until the returned handle's `withdraw()`, the source's
+    /// destruction or the host's. `name` is unique on this host (`Error(already_exists)`
+    /// otherwise) and 1-255 bytes without NUL (`Error(bad_arguments)`). A generated source's
+    /// CLASS sub-objects are shared with it, as "<name>.<property>".
+    Registration enable_remoting(Source& source, std::string_view name);
 
     /// The host's CURVE public key (Z85), for clients to pin or for a discovery record; empty
     /// for a plain host (no `NodeOptions::security` key pair).

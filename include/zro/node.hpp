@@ -9,10 +9,15 @@
 ///     sw->on_initialized([&] { ... });
 ///     node.run();                       // or node.start() for a background thread
 ///
-/// Threading: each node has one event loop that owns its sockets, timers, replicas and
+/// Thread contract: each node has one event loop that owns its sockets, timers, replicas and
 /// sources; all callbacks run on it. Run it on your thread (`run()`, `run_for()`), or on a
-/// thread of its own (`start()`). From other threads use `post()`; `stop()` and `post()` are
-/// the only members that are safe from any thread.
+/// thread of its own (`start()`). Every member of `Node` (and of `Host`, `Timer`,
+/// `Registration`) may be called from any thread: called elsewhere than on the loop thread
+/// while the loop runs, a member runs on the loop thread and waits for it (so it blocks until
+/// the loop's current turn ends); `post()` and `stop()` never wait. Exceptions: `run()` and
+/// `run_for()` run the loop on the calling thread (one thread at a time, never inside a
+/// callback); destroy the node on any thread but its loop's. Replicas and sources are used on
+/// the loop thread (zro/replica.hpp, zro/source.hpp); reach them from elsewhere with `post()`.
 
 #include <zro/dynamic_replica.hpp>
 #include <zro/security.hpp>
@@ -71,10 +76,13 @@ class NodeCore;
 class Loop;
 } // namespace detail
 
-/// A timer on the node's loop; `cancel()` stops it. Dropping the handle does not cancel.
+/// The handle of a timer on the node's loop. As every zro handle (docs/GUIDE.md, "Handles"),
+/// dropping it ends nothing: the timer runs until `cancel()`, until it fired once (not
+/// repeating), or until the node is destroyed. Copies name the same timer.
 class Timer {
 public:
     Timer() = default;
+    /// Stops the timer; harmless if it already stopped or the node is gone. Any thread.
     void cancel();
 
 private:

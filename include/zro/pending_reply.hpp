@@ -16,7 +16,8 @@
 /// Remote failures are values here, never exceptions (docs/ARCHITECTURE.md, "Errors").
 ///
 /// Thread contract: copies share one state; `error()`, `finished()`, `value()` and `wait()` are
-/// safe from any thread; `then` callbacks run on the node's loop thread.
+/// safe from any thread; `then` callbacks run on the node's loop thread (those of a reply made by
+/// `failed()`, which belongs to no node, run at once on the thread calling `then`).
 
 #include <zro/convert.hpp>
 #include <zro/error.hpp>
@@ -25,8 +26,8 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
+#include <type_traits>
 #include <string>
 #include <vector>
 
@@ -39,60 +40,53 @@ struct CallError {
 };
 
 namespace detail {
-class Loop;
-/// Shared by all copies of one PendingReply and by the engine that completes it.
-struct ReplyState {
-    std::mutex mutex;
-    bool finished = false;
-    Value result;
-    std::optional<CallError> error;
-    std::vector<std::function<void()>> continuations;
-    std::shared_ptr<Loop> loop;  // to run continuations on, and to pump in wait()
-
-    /// Completes the reply once (later calls are ignored) and schedules its continuations.
-    void finish(Value value, std::optional<CallError> err);
-    void add_continuation(std::function<void()> fn);
-    bool wait(std::chrono::milliseconds timeout);
-    bool is_finished();
-};
+/// Shared by all copies of one PendingReply and by the engine that completes it (src/api/
+/// reply_state.hpp). The functions below are what the template needs of it.
+struct ReplyState;
+std::shared_ptr<ReplyState> failed_reply_state(ErrorCode code, std::string message);
+bool reply_finished(ReplyState& state);
+bool reply_wait(ReplyState& state, std::chrono::milliseconds timeout);
+std::optional<CallError> reply_error(ReplyState& state);
+/// Calls `read(result)` under the state's lock; throws `Error(invalid_state)` while pending and
+/// the call's error (as `zro::Error`) if it failed.
+void read_reply(ReplyState& state, const std::function<void(const Value&)>& read);
+void add_reply_continuation(ReplyState& state, std::function<void()> fn);
 } // namespace detail
 
 template <class T> class PendingReply {
 public:
     /// A reply that is already failed with `error` (used for calls rejected before sending).
     static PendingReply failed(ErrorCode code, std::string message) {
-        auto s = std::make_shared<detail::ReplyState>();
-        s->finished = true;
-        s->error = CallError{code, std::move(message)};
-        return PendingReply(std::move(s));
+        return PendingReply(detail::failed_reply_state(code, std::move(message)));
     }
+    /// Made by the engine.
     explicit PendingReply(std::shared_ptr<detail::ReplyState> state) : state_(std::move(state)) {}
 
     /// True once a value or an error has arrived.
-    bool finished() const { return state_->is_finished(); }
+    bool finished() const { return detail::reply_finished(*state_); }
 
     /// Waits up to `timeout` for the reply; returns `finished()`. At top level it runs the
-    /// node's loop while it waits; inside a zro callback it throws `Error(would_deadlock)`.
+    /// node's loop while it waits (from another thread, it waits while the loop's thread runs
+    /// it); inside a zro callback it throws `Error(would_deadlock)`.
     bool wait(std::chrono::milliseconds timeout = std::chrono::seconds(30)) const {
-        return state_->wait(timeout);
+        return detail::reply_wait(*state_, timeout);
     }
 
     /// The error, if the call failed; nullopt while pending or on success.
-    std::optional<CallError> error() const {
-        std::lock_guard lock(state_->mutex);
-        return state_->error;
-    }
+    std::optional<CallError> error() const { return detail::reply_error(*state_); }
 
     /// The result converted to T (with `zro::from_value<T>`, so generated PODs, enums and
     /// maps with non-string keys work too). Throws `Error(invalid_state)` while pending, the
     /// call's error code (as `zro::Error`) if it failed, `Error(type_mismatch)` if the result
     /// is not a T.
     T value() const {
-        std::lock_guard lock(state_->mutex);
-        if (!state_->finished) throw Error(ErrorCode::invalid_state, "PendingReply::value(): the reply has not arrived yet");
-        if (state_->error) throw Error(state_->error->code, state_->error->message);
-        if constexpr (std::is_void_v<T>) return;
-        else return from_value<T>(state_->result);
+        if constexpr (std::is_void_v<T>) {
+            detail::read_reply(*state_, [](const Value&) {});
+        } else {
+            std::optional<T> out;
+            detail::read_reply(*state_, [&out](const Value& result) { out.emplace(from_value<T>(result)); });
+            return std::move(*out);
+        }
     }
 
     /// The same reply read as another result type (shares the state). Generated replicas send
@@ -101,7 +95,7 @@ public:
 
     /// Calls `fn(*this)` on the loop thread once the reply finished (at once-ish if it already has).
     void then(std::function<void(const PendingReply&)> fn) const {
-        state_->add_continuation([self = *this, fn = std::move(fn)] { fn(self); });
+        detail::add_reply_continuation(*state_, [self = *this, fn = std::move(fn)] { fn(self); });
     }
 
 private:

@@ -16,7 +16,10 @@
 /// connected to, and becomes valid again by itself when the source answers.
 ///
 /// Thread contract: a replica belongs to its node's loop thread. Read it and connect callbacks
-/// there (callbacks always run there). Destroy it there, or while the loop is not running.
+/// there (callbacks always run there). It may be destroyed from any thread: `delete` (and so
+/// the `std::unique_ptr` that `acquire` returns) first stops delivery, waiting for a callback
+/// running on the loop thread to return, and only then runs the destructors, so a subclass
+/// needs no code of its own in its destructor (see `operator delete` below).
 
 #include <zro/connection.hpp>
 #include <zro/pending_reply.hpp>
@@ -27,6 +30,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,14 +83,26 @@ struct ReplicaStats {
 };
 
 namespace detail {
+class NodeCore;
 class ReplicaCore;
-}
+} // namespace detail
 
 class Replica {
 public:
     Replica(const Replica&) = delete;
     Replica& operator=(const Replica&) = delete;
     virtual ~Replica();
+
+    /// Destroys a replica safely from any thread (C++20 destroying delete; `delete p` and
+    /// `std::unique_ptr<R>` call it for every subclass). It detaches the replica from its
+    /// node before any destructor runs: after waiting for a callback the loop thread may be
+    /// running on it, no callback or `apply_*` reaches the object again, so the most-derived
+    /// destructor never races the loop.
+    void operator delete(Replica* replica, std::destroying_delete_t);
+    /// The global allocation functions, declared here so that `new R` pairs with the delete
+    /// above (the plain delete frees a replica whose constructor threw).
+    static void* operator new(std::size_t size);
+    static void operator delete(void* storage) noexcept;
 
     /// True once a node acquired this replica (`node.acquire<R>(name)`); `name()`, `state()` and
     /// the rest may only be used then.
@@ -147,11 +163,21 @@ protected:
                                        std::chrono::milliseconds timeout);
     /// The schema in use (the source's for dynamic replicas); nullptr before the first snapshot.
     const Schema* current_schema() const noexcept;
-    /// Stops delivery to this object. Subclasses call it first thing in their destructor, so
-    /// the loop never calls into a half-destroyed replica. Idempotent; any thread.
-    void detach();
+    /// Acquires `name` as an R on this replica's node (loop thread): generated replicas acquire
+    /// their CLASS sub-objects this way. Throws `Error(invalid_state)` before this replica was
+    /// acquired.
+    template <class R> std::unique_ptr<R> acquire_alongside(std::string_view name) {
+        auto replica = std::make_unique<R>();
+        attach_alongside(*replica, name);
+        return replica;
+    }
 
 private:
+    static void attach(detail::NodeCore& node, Replica& replica, std::string_view name);
+    void attach_alongside(Replica& other, std::string_view name);
+    /// Stops delivery to this object (idempotent, any thread). `operator delete` calls it.
+    void detach();
+
     friend class detail::ReplicaCore;
     friend class Node;
     std::shared_ptr<detail::ReplicaCore> core_;

@@ -10,7 +10,9 @@
 /// loop turn. A source may be shared by one host at a time.
 ///
 /// Thread contract: a remoted source belongs to its host's loop thread. Change it there (in a
-/// timer, a callback, or a task given to `node.post()`).
+/// timer, a callback, or a task given to `node.post()`), and destroy it there or while the loop
+/// is not running (its destructor withdraws it). `Responder::reply` / `fail` may be called from
+/// any thread.
 
 #include <zro/error.hpp>
 #include <zro/schema.hpp>
@@ -22,6 +24,8 @@
 #include <vector>
 
 namespace zro {
+
+class Host;
 
 namespace detail {
 class SourceLink;
@@ -76,6 +80,13 @@ public:
     bool remoted() const noexcept { return link_ != nullptr; }
 
 protected:
+    /// Called by `host.enable_remoting(*this, name)` on the loop thread, before the source itself
+    /// is shared: a generated source shares its CLASS sub-objects here (as "<name>.<property>").
+    /// Default: nothing.
+    virtual void share_children(Host& host, const std::string& name);
+    /// Called when sharing failed after `share_children`: undo it. Default: nothing.
+    virtual void withdraw_children();
+
     /// Report that property `index` now has `value` (call only when it really changed).
     void notify_property_changed(std::size_t index, const Value& value);
     /// Report that signal `index` was emitted with `args`.
@@ -83,6 +94,7 @@ protected:
 
 private:
     friend class detail::SourceLink;
+    friend class Host;
     detail::SourceLink* link_ = nullptr;
 };
 

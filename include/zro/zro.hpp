@@ -1,9 +1,11 @@
 // zro — shared live objects over ZeroMQ.
 #pragma once
 /// \file
-/// The whole public API in one include.
+/// The whole public API in one include (every header of include/zro/ but zro/detail/).
 
 #include <zro/connection.hpp>
+#include <zro/convert.hpp>
+#include <zro/discovery.hpp>
 #include <zro/dynamic_replica.hpp>
 #include <zro/dynamic_source.hpp>
 #include <zro/error.hpp>
@@ -11,7 +13,9 @@
 #include <zro/log.hpp>
 #include <zro/node.hpp>
 #include <zro/pending_reply.hpp>
+#include <zro/persisted_store.hpp>
 #include <zro/replica.hpp>
 #include <zro/schema.hpp>
+#include <zro/security.hpp>
 #include <zro/source.hpp>
 #include <zro/value.hpp>

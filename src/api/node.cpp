@@ -53,18 +53,7 @@ std::unique_ptr<DynamicReplica> Node::acquire_dynamic(std::string_view name) {
     return replica;
 }
 
-void Node::attach_replica(Replica& replica, std::string_view name) {
-    if (name.empty() || name.size() > 255 || name.find('\0') != std::string_view::npos)
-        throw Error(ErrorCode::bad_arguments, "object names must be 1-255 bytes without NUL");
-    if (replica.core_) throw Error(ErrorCode::invalid_state, "this replica object was already acquired");
-    auto rc = std::make_shared<detail::ReplicaCore>(*core_, replica, std::string(name));
-    if (const Schema* expected = replica.expected_schema()) {
-        rc->state = ReplicaState::defaulted;  // typed replicas start with their declared defaults
-        rc->schema = std::shared_ptr<const Schema>(expected, [](const Schema*) {});
-    }
-    replica.core_ = rc;
-    core_->exec([&] { core_->add_replica(rc); });
-}
+void Node::attach_replica(Replica& replica, std::string_view name) { Replica::attach(*core_, replica, name); }
 
 PendingReply<Value> Node::list_objects(std::string_view url, std::chrono::milliseconds timeout) {
     std::optional<PendingReply<Value>> reply;
@@ -137,36 +126,24 @@ std::size_t Host::reload_allow_list() {
 }
 
 Registration Host::enable_remoting(Source& source, std::string_view name) {
-    core_->exec([&] { core_->host->enable(source, name); });
+    core_->exec([&] {
+        // Sub-objects first, so a replica that sees the parent finds them already shared.
+        source.share_children(*this, std::string(name));
+        try {
+            core_->host->enable(source, name);
+        } catch (...) {
+            source.withdraw_children();
+            throw;
+        }
+    });
     Registration r;
     r.core_ = core_;
     r.name_ = std::string(name);
     return r;
 }
 
-void Host::disable_remoting(std::string_view name) {
-    core_->exec([&] {
-        if (core_->host) core_->host->disable(name);
-    });
-}
-
-Registration::Registration(Registration&& o) noexcept : core_(std::move(o.core_)), name_(std::move(o.name_)) { o.core_.reset(); }
-
-Registration& Registration::operator=(Registration&& o) noexcept {
-    if (this != &o) {
-        reset();
-        core_ = std::move(o.core_);
-        name_ = std::move(o.name_);
-        o.core_.reset();
-    }
-    return *this;
-}
-
-Registration::~Registration() { reset(); }
-
-void Registration::reset() {
-    auto core = core_.lock();
-    core_.reset();
+void Registration::withdraw() {
+    auto core = std::exchange(core_, {}).lock();
     if (!core) return;
     core->exec([&] {
         if (core->host) core->host->disable(name_);

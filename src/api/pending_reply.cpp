@@ -1,6 +1,5 @@
 // zro — shared live objects over ZeroMQ.
-#include <zro/pending_reply.hpp>
-
+#include "core/reply_state.hpp"
 #include "loop/loop.hpp"
 
 namespace zro::detail {
@@ -44,5 +43,30 @@ bool ReplyState::wait(std::chrono::milliseconds timeout) {
     if (!loop) return false;
     return loop->wait_until([this] { return is_finished(); }, timeout);
 }
+
+std::shared_ptr<ReplyState> failed_reply_state(ErrorCode code, std::string message) {
+    auto s = std::make_shared<ReplyState>();
+    s->finished = true;
+    s->error = CallError{code, std::move(message)};
+    return s;
+}
+
+bool reply_finished(ReplyState& state) { return state.is_finished(); }
+
+bool reply_wait(ReplyState& state, std::chrono::milliseconds timeout) { return state.wait(timeout); }
+
+std::optional<CallError> reply_error(ReplyState& state) {
+    std::lock_guard lock(state.mutex);
+    return state.error;
+}
+
+void read_reply(ReplyState& state, const std::function<void(const Value&)>& read) {
+    std::lock_guard lock(state.mutex);
+    if (!state.finished) throw Error(ErrorCode::invalid_state, "PendingReply::value(): the reply has not arrived yet");
+    if (state.error) throw Error(state.error->code, state.error->message);
+    read(state.result);
+}
+
+void add_reply_continuation(ReplyState& state, std::function<void()> fn) { state.add_continuation(std::move(fn)); }
 
 } // namespace zro::detail

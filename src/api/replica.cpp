@@ -34,7 +34,41 @@ std::string_view to_string(ReplicaNotice::Kind k) noexcept {
 
 Replica::Replica() = default;
 
+void Replica::attach(detail::NodeCore& node, Replica& replica, std::string_view name) {
+    if (name.empty() || name.size() > 255 || name.find('\0') != std::string_view::npos)
+        throw Error(ErrorCode::bad_arguments, "object names must be 1-255 bytes without NUL");
+    if (replica.core_) throw Error(ErrorCode::invalid_state, "this replica object was already acquired");
+    auto rc = std::make_shared<detail::ReplicaCore>(node, replica, std::string(name));
+    if (const Schema* expected = replica.expected_schema()) {
+        rc->state = ReplicaState::defaulted;  // typed replicas start with their declared defaults
+        rc->schema = std::shared_ptr<const Schema>(expected, [](const Schema*) {});
+    }
+    replica.core_ = rc;
+    node.exec([&] { node.add_replica(rc); });
+}
+
+void Replica::attach_alongside(Replica& other, std::string_view name) {
+    if (!core_) throw Error(ErrorCode::invalid_state, "acquire_alongside: this replica was never acquired");
+    attach(core_->node(), other, name);
+}
+
+// A replica not destroyed through `delete` (never acquired, or a subclass object the user built
+// some other way) still detaches here, as the last resort.
 Replica::~Replica() { detach(); }
+
+void Replica::operator delete(Replica* replica, std::destroying_delete_t) {
+    replica->detach();
+    // The complete object's address, taken before its destructor runs (a subclass with several
+    // bases may place the Replica part elsewhere); `new R` allocated it with the global new.
+    void* storage = dynamic_cast<void*>(replica);
+    replica->~Replica();  // virtual: the most-derived destructor runs first
+    ::operator delete(storage);
+}
+
+// Out of line on purpose: with the allocation inline and the destroying delete out of line, GCC's
+// -Wmismatched-new-delete pairs the global new with the class's delete in every subclass.
+void* Replica::operator new(std::size_t size) { return ::operator new(size); }
+void Replica::operator delete(void* storage) noexcept { ::operator delete(storage); }
 
 void Replica::detach() {
     if (core_) core_->detach_safely();

@@ -9,6 +9,9 @@ Source::~Source() {
     if (link_) link_->engine().disable(link_->object().name);
 }
 
+void Source::share_children(Host&, const std::string&) {}
+void Source::withdraw_children() {}
+
 void Source::notify_property_changed(std::size_t index, const Value& value) {
     if (link_) link_->property_changed(index, value);
 }

@@ -74,9 +74,9 @@ HostEngine::~HostEngine() {
 
 void HostEngine::enable(Source& source, std::string_view name) {
     if (name.empty() || name.size() > max_name_length)
-        throw Error(ErrorCode::invalid_schema, "object names must be 1-255 bytes");
+        throw Error(ErrorCode::bad_arguments, "object names must be 1-255 bytes");
     if (name.find('\0') != std::string_view::npos)
-        throw Error(ErrorCode::invalid_schema, "object names must not contain NUL");
+        throw Error(ErrorCode::bad_arguments, "object names must not contain NUL");
     if (objects_.count(std::string(name)))
         throw Error(ErrorCode::already_exists, "an object named '" + std::string(name) + "' is already shared by this host");
     if (source.remoted())

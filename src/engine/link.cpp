@@ -1,6 +1,8 @@
 // zro — shared live objects over ZeroMQ.
 #include "engine/link.hpp"
 
+#include "core/reply_state.hpp"
+
 #include "engine/node_core.hpp"
 #include "engine/replica_core.hpp"
 #include "engine/security.hpp"

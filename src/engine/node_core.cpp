@@ -44,8 +44,8 @@ NodeCore::NodeCore(NodeOptions options)
     : loop(std::make_shared<Loop>()), context(shared_context()), options_(std::move(options)),
       node_id(hex_id(random_u64())) {
     if (options_.heartbeat_interval < std::chrono::milliseconds(10))
-        throw Error(ErrorCode::invalid_state, "heartbeat_interval must be at least 10 ms");
-    if (options_.max_message_size < 4096) throw Error(ErrorCode::invalid_state, "max_message_size must be at least 4096");
+        throw Error(ErrorCode::bad_arguments, "heartbeat_interval must be at least 10 ms");
+    if (options_.max_message_size < 4096) throw Error(ErrorCode::bad_arguments, "max_message_size must be at least 4096");
     if (options_.name.empty()) options_.name = node_id;
     resolve_keys(options_.security);  // loads key_file; throws on a bad or too-open key file
     trust = std::make_shared<ClientTrust>(options_.security);

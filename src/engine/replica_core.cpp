@@ -2,6 +2,7 @@
 #include "engine/replica_core.hpp"
 
 #include "core/log.hpp"
+#include "core/reply_state.hpp"
 #include "engine/link.hpp"
 #include "engine/node_core.hpp"
 #include "wire/codec.hpp"

@@ -31,6 +31,8 @@ public:
     std::uint64_t last_seq() const noexcept { return applied_; }
     /// The node's loop, or nullptr once the node is gone.
     std::shared_ptr<Loop> loop_ref() const;
+    /// The node this replica was acquired on (for a sub-object acquired alongside it).
+    NodeCore& node() const noexcept { return node_; }
 
     // ---- from Link (loop thread) -------------------------------------------------------------
     /// A PUB message other than EVENTS (SYNC, HEARTBEAT, WITHDRAWN, or one it cannot read) on

@@ -69,7 +69,6 @@ public:
     std::function<void(std::int64_t)> on_v;               // property 0 as int64 (prop case)
 
     BenchReplica() = default;
-    ~BenchReplica() override { detach(); }
 
     zro::PendingReply<zro::Value> call(std::string_view method, std::vector<zro::Value> args) {
         return invoke_method(method, std::move(args), 30s);

@@ -123,7 +123,7 @@ struct Harness {
     }
     ~Harness() {
         dealer.reset();
-        registration.reset();
+        registration.withdraw();
         host.reset();
         source.reset();
     }

@@ -1,6 +1,6 @@
 // zro — shared live objects over ZeroMQ.
 // CLASS sub-objects: a child source is shared beside its parent as "<parent>.<property>", and a
-// parent replica acquired with <Class>Replica::acquire(node, name) follows it.
+// parent replica acquired with node.acquire<ClassReplica>(name) follows it.
 
 #include "rep_children_merged.h"
 
@@ -25,15 +25,15 @@ TEST(Children, ChildChangesReachTheChildReplicaAndNullStaysNull) {
     TypeWithSubObjectSimpleSource left, right, empty;
     left.set_clock(&left_clock);
     right.set_clock(&right_clock);
-    auto r1 = left.enable_remoting(host, "Left");
-    auto r2 = right.enable_remoting(host, "Right");
-    auto r3 = empty.enable_remoting(host, "Empty");
+    host.enable_remoting(left, "Left");
+    host.enable_remoting(right, "Right");
+    host.enable_remoting(empty, "Empty");
 
     zro::Node client(fast());
     client.connect_to(host.url());
-    auto l = TypeWithSubObjectReplica::acquire(client, "Left");
-    auto r = TypeWithSubObjectReplica::acquire(client, "Right");
-    auto e = TypeWithSubObjectReplica::acquire(client, "Empty");
+    auto l = client.acquire<TypeWithSubObjectReplica>("Left");
+    auto r = client.acquire<TypeWithSubObjectReplica>("Right");
+    auto e = client.acquire<TypeWithSubObjectReplica>("Empty");
     EXPECT_EQ(l->clock(), nullptr);  // before the source answers
     std::vector<SimpleClockReplica*> swaps;
     l->on_clock_changed([&](SimpleClockReplica* c) { swaps.push_back(c); });
@@ -79,10 +79,10 @@ TEST(Children, NestedSubObjects) {
     middle.set_clock(&clock);
     OuterSimpleSource outer;
     outer.set_inner(&middle);
-    auto reg = outer.enable_remoting(host, "Outer");
+    host.enable_remoting(outer, "Outer");
     zro::Node client(fast());
     client.connect_to(host.url());
-    auto rep = OuterReplica::acquire(client, "Outer");
+    auto rep = client.acquire<OuterReplica>("Outer");
     ASSERT_TRUE(pump_until(host, client, [&] { return rep->inner() && rep->inner()->clock() && rep->inner()->clock()->valid(); }));
     EXPECT_EQ(rep->inner()->clock()->minute(), 59);
     EXPECT_EQ(rep->inner()->after(), 42);

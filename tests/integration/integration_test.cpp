@@ -613,7 +613,7 @@ TEST(Integration, ReplicaKilledMidCallDoesNotDisturbTheSource) {
 }
 
 // ------------------------------------------------------------------------------------------------
-// Withdrawing the object (disable_remoting) makes the replica Suspect at once; sharing it again
+// Withdrawing the object (Registration::withdraw) makes the replica Suspect at once; sharing it again
 // makes it Valid with the current state.
 TEST(Integration, WithdrawnObjectTurnsSuspectAndResharingRestoresIt) {
     std::string url;

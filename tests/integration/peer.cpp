@@ -356,7 +356,7 @@ int run_source(const Args& args) {
     const std::uint64_t def_m = static_cast<std::uint64_t>(args.num("signal-every", 0));
     const std::uint64_t def_x = static_cast<std::uint64_t>(args.num("text-every", 0));
 
-    std::optional<zro::Registration> reg;
+    zro::Registration reg;
     src.on_call("add", [&](const std::vector<zro::Value>& a) {
         ++calls;
         return zro::Value(static_cast<std::int64_t>(a[0].as<std::int32_t>()) + a[1].as<std::int32_t>());
@@ -382,7 +382,7 @@ int run_source(const Args& args) {
     src.on_call_deferred("withdraw_self", [&](std::vector<zro::Value>, zro::Responder r) {
         ++calls;
         r.reply();
-        reg.reset();  // withdraws at once: WITHDRAWN is published in this very turn
+        reg.withdraw();  // withdraws at once: WITHDRAWN is published in this very turn
         say("WITHDRAWN_BY_CALL");
     });
     src.on_call_deferred("stop_source", [&](std::vector<zro::Value>, zro::Responder r) {
@@ -393,7 +393,7 @@ int run_source(const Args& args) {
         host.add_timer(200ms, [&] { host.stop(); }, false);
     });
 
-    reg.emplace(host.enable_remoting(src, name));
+    reg = host.enable_remoting(src, name);
 
     auto counter = [&] { return src.property("counter").as<std::int64_t>(); };
     auto change = [&](std::uint64_t m, std::uint64_t x) {
@@ -487,10 +487,10 @@ int run_source(const Args& args) {
                 say("STATUS counter=" + std::to_string(counter()) + " signals=" + std::to_string(signals) +
                     " text=" + src.property("text").to_string() + " calls=" + std::to_string(calls));
             } else if (cmd == "withdraw") {
-                reg.reset();
+                reg.withdraw();
                 say("OK withdraw");
             } else if (cmd == "share") {
-                reg.emplace(host.enable_remoting(src, name));
+                reg = host.enable_remoting(src, name);
                 say("OK share");
             } else {
                 say("BAD_COMMAND " + one_line(line));
@@ -514,7 +514,7 @@ int run_source(const Args& args) {
     host.run();
     pump->close();
     g_node = nullptr;
-    reg.reset();
+    reg.withdraw();
     return 0;
 }
 

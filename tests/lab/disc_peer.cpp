@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
             if (opt.count("withdraw-after"))
                 host.add_timer(std::chrono::milliseconds(std::stol(opt["withdraw-after"])), [&] {
                     std::printf("WITHDRAW %s\n", regs.front().name().c_str());
-                    regs.front().reset();
+                    regs.front().withdraw();
                 }, false);
             std::printf("READY %s %s\n", host.url().c_str(), host.node_id().c_str());
             run(host);

@@ -10,7 +10,8 @@ Packaging self-test (ctest: install_and_find_package).
   check_install.sh --build-dir DIR [--cxx COMPILER] [--sanitize LIST]
 
 1. cmake --install DIR --prefix TMP
-2. configure, build and run tests/packaging/consumer against TMP with find_package(zro)
+2. configure, build and run tests/packaging/consumer against TMP with find_package(zro), and
+   its rep_loader (find_package(zro COMPONENTS idl)) against zroc's --print-signature
 3. compile and run the same main.cpp with `pkg-config --cflags --libs zro`
 The temporary prefix is removed on exit.
 
@@ -63,6 +64,15 @@ cmake --build "$tmp/consumer-build" >"$tmp/build.log" 2>&1 || { cat "$tmp/build.
 out=$("$tmp/consumer-build/consumer")
 step "consumer (find_package) printed: $out"
 [[ "$out" == *1*two* ]] || { echo "check_install: unexpected consumer output" >&2; exit 1; }
+
+step "find_package(zro COMPONENTS idl): a .rep file loaded at run time with zro::idl"
+[[ -f "$prefix/include/zro/idl/ast.hpp" ]] || { echo "check_install: zro/idl/ast.hpp not installed" >&2; exit 1; }
+rep="$here/../idl/downstream/thermostat.rep"
+loaded=$("$tmp/consumer-build/rep_loader" "$rep" Thermostat)
+step "rep_loader printed: $loaded"
+expected=$("$prefix/bin/zroc" "$rep" --print-signature | grep '^Thermostat ')
+[[ "$loaded" == "$expected "* ]] \
+  || { echo "check_install: rep_loader's signature differs from zroc's ($expected)" >&2; exit 1; }
 
 step "pkg-config zro"
 pcdir=$(dirname "$pcfile")

@@ -165,7 +165,7 @@ TEST(Node, WithdrawnSourceMakesTheReplicaSuspectAndItRecoversWhenShareAgain) {
     std::vector<zro::ReplicaState> states;
     rep->on_state_changed([&](zro::ReplicaState now, zro::ReplicaState) { states.push_back(now); });
     ASSERT_TRUE(pump_until(host, client, [&] { return rep->valid(); }));
-    reg.reset();
+    reg.withdraw();
     ASSERT_TRUE(pump_until(host, client, [&] { return rep->state() == zro::ReplicaState::suspect; }));
     EXPECT_NE(rep->last_reason().find("withdrawn"), std::string::npos);
     src.set_property("label", "back");
@@ -209,8 +209,7 @@ TEST(Node, HostRestartOnTheSameUrlIsFollowedWithTheNewState) {
     std::vector<zro::ReplicaNotice::Kind> notices;
     rep->on_notice([&](const zro::ReplicaNotice& n) { notices.push_back(n.kind); });
     ASSERT_TRUE(pump_until(*host, client, [&] { return rep->valid(); }));
-    reg = {};
-    src.reset();
+    src.reset();  // withdraws it
     host.reset();
     client.run_for(300ms);
     EXPECT_EQ(rep->state(), zro::ReplicaState::suspect);
@@ -331,4 +330,129 @@ TEST(Node, BusyLoopBatchesOneChangePerTurnAndDeliversEveryChangeInOrder) {
         ASSERT_TRUE(pump_until(host, client, [&] { return seen.back() == -1; }, 1s));
         EXPECT_EQ(rep->stats().event_messages, before + 1);
     }
+}
+
+// ---- the handle rule (docs/GUIDE.md, "Handles"): dropping a handle ends nothing ----------------
+
+TEST(Handles, ADroppedConnectionStaysConnectedUntilDisconnect) {
+    zro::Host host("tcp://127.0.0.1:*", fast());
+    zro::DynamicSource src(switch_schema());
+    host.enable_remoting(src, "S");
+    zro::Node client(fast());
+    client.connect_to(host.url());
+    auto rep = client.acquire_dynamic("S");
+    int dropped_calls = 0, kept_calls = 0;
+    rep->on_property_changed([&](std::string_view, const zro::Value&) { ++dropped_calls; });  // handle dropped
+    zro::Connection kept = rep->on_property_changed([&](std::string_view, const zro::Value&) { ++kept_calls; });
+    ASSERT_TRUE(pump_until(host, client, [&] { return rep->valid(); }));
+    src.set_property("label", "one");
+    ASSERT_TRUE(pump_until(host, client, [&] { return dropped_calls == 1 && kept_calls == 1; }));
+    EXPECT_TRUE(kept.connected());
+    kept.disconnect();
+    EXPECT_FALSE(kept.connected());
+    src.set_property("label", "two");
+    ASSERT_TRUE(pump_until(host, client, [&] { return dropped_calls == 2; }));
+    pump(host, client, 50ms);
+    EXPECT_EQ(kept_calls, 1);
+    rep.reset();
+    kept.disconnect();  // harmless once its object is gone
+}
+
+TEST(Handles, ADroppedTimerRunsUntilCancel) {
+    zro::Node node(fast());
+    int dropped_ticks = 0, kept_ticks = 0;
+    node.add_timer(5ms, [&] { ++dropped_ticks; });
+    zro::Timer kept = node.add_timer(5ms, [&] { ++kept_ticks; });
+    node.run_for(60ms);
+    EXPECT_GE(dropped_ticks, 3);
+    EXPECT_GE(kept_ticks, 3);
+    kept.cancel();
+    const int at_cancel = kept_ticks, dropped_before = dropped_ticks;
+    node.run_for(60ms);
+    EXPECT_EQ(kept_ticks, at_cancel);
+    EXPECT_GT(dropped_ticks, dropped_before);
+    kept.cancel();  // harmless twice
+}
+
+TEST(Handles, ADroppedRegistrationKeepsTheSourceSharedUntilWithdraw) {
+    zro::Host host("tcp://127.0.0.1:*", fast());
+    zro::DynamicSource src(switch_schema());
+    zro::DynamicSource other(switch_schema());
+    host.enable_remoting(other, "Dropped");  // handle dropped at once
+    zro::Registration kept = host.enable_remoting(src, "Kept");
+    EXPECT_EQ(kept.name(), "Kept");
+    zro::Node client(fast());
+    client.connect_to(host.url());
+    auto dropped_rep = client.acquire_dynamic("Dropped");
+    auto kept_rep = client.acquire_dynamic("Kept");
+    ASSERT_TRUE(pump_until(host, client, [&] { return dropped_rep->valid() && kept_rep->valid(); }));
+    kept.withdraw();
+    ASSERT_TRUE(pump_until(host, client, [&] { return kept_rep->state() == zro::ReplicaState::suspect; }));
+    EXPECT_NE(kept_rep->last_reason().find("withdrawn"), std::string::npos);
+    pump(host, client, 200ms);  // four heartbeats: the dropped handle's source is still served
+    EXPECT_TRUE(dropped_rep->valid());
+    kept.withdraw();  // harmless twice
+    // The name is free again once withdrawn.
+    EXPECT_NO_THROW(host.enable_remoting(src, "Kept"));
+}
+
+TEST(Handles, DestroyingTheSourceWithdrawsIt) {
+    zro::Host host("tcp://127.0.0.1:*", fast());
+    auto src = std::make_unique<zro::DynamicSource>(switch_schema());
+    zro::Registration registration = host.enable_remoting(*src, "S");
+    zro::Node client(fast());
+    client.connect_to(host.url());
+    auto rep = client.acquire_dynamic("S");
+    ASSERT_TRUE(pump_until(host, client, [&] { return rep->valid(); }));
+    src.reset();
+    ASSERT_TRUE(pump_until(host, client, [&] { return rep->state() == zro::ReplicaState::suspect; }));
+    registration.withdraw();  // harmless: already withdrawn
+}
+
+TEST(Handles, ADroppedResponderAnswersTheCall) {
+    // Not a registration: a Responder is an answer owed to a caller, so dropping it answers.
+    zro::Host host("tcp://127.0.0.1:*", fast());
+    zro::DynamicSource src(switch_schema());
+    src.on_call_deferred("add", [](std::vector<zro::Value>, zro::Responder) {});
+    host.enable_remoting(src, "S");
+    zro::Node client(fast());
+    client.connect_to(host.url());
+    auto rep = client.acquire_dynamic("S");
+    ASSERT_TRUE(pump_until(host, client, [&] { return rep->valid(); }));
+    auto reply = rep->invoke("add", {1, 2});
+    ASSERT_TRUE(pump_until(host, client, [&] { return reply.finished(); }));
+    ASSERT_TRUE(reply.error());
+    EXPECT_EQ(reply.error()->code, zro::ErrorCode::handler_failed);
+}
+
+// ---- one error code per rule -------------------------------------------------------------------
+
+namespace {
+template <class F> zro::ErrorCode code_of(F&& f) {
+    try {
+        f();
+    } catch (const zro::Error& e) {
+        return e.code();
+    }
+    return zro::ErrorCode::ok;
+}
+} // namespace
+
+TEST(Errors, ABadObjectNameIsBadArgumentsFromEveryEntryPoint) {
+    zro::Host host("tcp://127.0.0.1:*", fast());
+    zro::DynamicSource src(switch_schema());
+    const std::string too_long(256, 'x'), with_nul("a\0b", 3);
+    for (const std::string& name : {std::string(), too_long, with_nul}) {
+        EXPECT_EQ(code_of([&] { host.enable_remoting(src, name); }), zro::ErrorCode::bad_arguments) << name.size();
+        EXPECT_EQ(code_of([&] { host.acquire_dynamic(name); }), zro::ErrorCode::bad_arguments) << name.size();
+    }
+}
+
+TEST(Errors, ABadOptionIsBadArguments) {
+    zro::NodeOptions slow_heartbeat = fast();
+    slow_heartbeat.heartbeat_interval = 1ms;
+    EXPECT_EQ(code_of([&] { zro::Node n(slow_heartbeat); }), zro::ErrorCode::bad_arguments);
+    zro::NodeOptions tiny = fast();
+    tiny.max_message_size = 100;
+    EXPECT_EQ(code_of([&] { zro::Host h("tcp://127.0.0.1:*", tiny); }), zro::ErrorCode::bad_arguments);
 }

@@ -90,7 +90,7 @@ TEST(Threading, NodeApiCallsFromOtherThreadsArePostedToTheLoop) {
     client.connect_to(host.url());
     auto rep = client.acquire_dynamic("C");
     ASSERT_TRUE(rep->wait_for_source(5s));
-    reg.reset();  // withdraw from this thread
+    reg.withdraw();  // from this thread
     const auto deadline = std::chrono::steady_clock::now() + 5s;
     std::atomic<bool> suspect{false};
     while (!suspect && std::chrono::steady_clock::now() < deadline) {
