@@ -76,7 +76,7 @@ struct CallArgs {
 int run(const CommonOptions& common, const CallArgs& args) {
     const auto timeout = common.timeout(std::chrono::seconds(5));
     if (args.object == "-") {
-        if (!args.args.empty()) throw CliError(Exit::usage, "zro call - takes one OBJECT at most: the calls come from stdin");
+        if (!args.args.empty()) throw CliError(Exit::usage, "after '-' only an OBJECT may follow: the calls come from stdin");
         const std::string& rename = args.method;
         const auto urls = target_urls(common, timeout);
         Node node(common.node_options());
@@ -96,7 +96,7 @@ int run(const CommonOptions& common, const CallArgs& args) {
         });
         return 0;
     }
-    if (args.method.empty()) throw CliError(Exit::usage, "zro call OBJECT needs a METHOD (or zro call - reads calls from stdin)");
+    if (args.method.empty()) throw CliError(Exit::usage, "OBJECT needs a METHOD (or give '-' to read calls from stdin)");
     const auto urls = target_urls(common, timeout, args.object);
     const auto deadline = Clock::now() + timeout;
     Node node(common.node_options());

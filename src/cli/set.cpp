@@ -52,7 +52,7 @@ struct SetArgs {
 int run(const CommonOptions& common, const SetArgs& args) {
     const auto timeout = common.timeout(std::chrono::seconds(5));
     if (args.object == "-") {
-        if (args.value) throw CliError(Exit::usage, "zro set - takes one OBJECT at most, no VALUE: the values come from stdin");
+        if (args.value) throw CliError(Exit::usage, "after '-' only an OBJECT may follow, no VALUE: the values come from stdin");
         const std::string& rename = args.property;
         const auto urls = target_urls(common, timeout);
         Node node(common.node_options());
@@ -69,7 +69,7 @@ int run(const CommonOptions& common, const SetArgs& args) {
         return 0;
     }
     if (args.property.empty() || !args.value)
-        throw CliError(Exit::usage, "zro set OBJECT needs a PROPERTY and a VALUE (or zro set - reads them from stdin)");
+        throw CliError(Exit::usage, "OBJECT needs a PROPERTY and a VALUE (or give '-' to read them from stdin)");
     const auto urls = target_urls(common, timeout, args.object);
     const auto deadline = Clock::now() + timeout;
     Node node(common.node_options());

@@ -207,6 +207,12 @@ TEST(CliUsage, BadOptionsAreNamedWithTheVerbsHelp) {
     r = zro({"inspect", "A", "B"});
     EXPECT_EQ(r.code, 2) << r;
     EXPECT_TRUE(contains(r.err, "unexpected argument 'B'")) << r;
+    r = zro({"set", "X", "p"});  // the two forms of set and call
+    EXPECT_EQ(r.code, 2) << r;
+    EXPECT_EQ(r.err, "zro set: OBJECT needs a PROPERTY and a VALUE (or give '-' to read them from stdin)\n") << r;
+    r = zro({"call", "-", "X", "extra"});
+    EXPECT_EQ(r.code, 2) << r;
+    EXPECT_TRUE(contains(r.err, "after '-' only an OBJECT may follow")) << r;
 }
 
 TEST(CliUsage, VerbHelpListsTheVerbsArgumentsAndOptions) {
