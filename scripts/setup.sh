@@ -43,6 +43,7 @@ PACKAGES=(
   clang libclang-rt-dev
   procps iproute2
   libavahi-client-dev avahi-daemon avahi-utils dbus-daemon nftables
+  nlohmann-json3-dev libcli11-dev
 )
 
 source scripts/lib/apt.sh

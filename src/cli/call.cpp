@@ -1,11 +1,13 @@
 // zro — shared live objects over ZeroMQ.
 // `zro call OBJ METHOD [ARG...]` and `zro call -` (JSON lines on stdin).
 
-#include "json.hpp"
+#include "json_value.hpp"
 #include "lookup.hpp"
 #include "rep_text.hpp"
 
 #include <zro/dynamic_replica.hpp>
+
+#include <CLI/CLI.hpp>
 
 namespace zro::cli {
 namespace {
@@ -20,13 +22,18 @@ std::string signature_text(const MethodDef& m) {
     return out + ")";
 }
 
+// The arguments as given: the "args" array of a stdin line, or command-line arguments.
+struct GivenArgs {
+    const Json* json = nullptr;
+    std::vector<std::string> texts;
+};
+
 // Calls one method; prints the result; throws CliError with the matching exit code.
-void call_one(Acquired& a, const std::string& object, const std::string& method, const std::vector<Value>& raw,
-              const std::vector<std::string>* texts, Clock::time_point deadline, std::chrono::milliseconds timeout,
-              bool json_out) {
+void call_one(Acquired& a, const std::string& object, const std::string& method, const GivenArgs& raw,
+              Clock::time_point deadline, std::chrono::milliseconds timeout, bool json_out) {
     const Schema& s = a.replica->schema();
     const MethodDef& m = find_method(s, object, method);
-    const std::size_t given = texts ? texts->size() : raw.size();
+    const std::size_t given = raw.json ? raw.json->size() : raw.texts.size();
     if (given != m.params.size())
         throw CliError(Exit::bad_value, "method '" + method + "' of " + object + " takes " + std::to_string(m.params.size()) +
                                             " argument" + (m.params.size() == 1 ? "" : "s") + ", " + signature_text(m) +
@@ -34,7 +41,7 @@ void call_one(Acquired& a, const std::string& object, const std::string& method,
     std::vector<Value> args;
     for (std::size_t i = 0; i < given; ++i) {
         const std::string& type = m.params[i].type;
-        Value v = texts ? parse_arg((*texts)[i], type, s) : coerce(raw[i], type, s);
+        Value v = raw.json ? to_value((*raw.json)[i], type, s) : arg_value(raw.texts[i], type, s);
         const std::string what = "argument " + std::to_string(i + 1) +
                                  (m.params[i].name.empty() ? std::string() : " (" + m.params[i].name + ")") + " of " + method;
         check_value(s, type, v, what);
@@ -55,48 +62,58 @@ void call_one(Acquired& a, const std::string& object, const std::string& method,
     }
     const Value result = reply.value();
     if (json_out)
-        print_line(to_json(Value::map_of({{"object", object}, {"method", method}, {"args", Value(args)}, {"result", result}})));
+        print_line(json_text(Value::map_of({{"object", object}, {"method", method}, {"args", Value(args)}, {"result", result}})));
     else if (m.return_type != "void")
         print_line(value_text(result, m.return_type, s));
 }
 
-int run(const Args& args) {
-    const auto& pos = args.positional();
-    const auto timeout = args.timeout(std::chrono::seconds(5));
-    if (!pos.empty() && pos[0] == "-") {
-        if (pos.size() > 2) throw CliError(Exit::usage, "usage: zro call - [OBJECT] (see -h)");
-        const std::string rename = pos.size() == 2 ? pos[1] : std::string();
-        const auto urls = target_urls(args, timeout);
-        Node node(args.node_options());
+// `zro call OBJECT METHOD [ARG...]`, or `zro call - [OBJECT]` (then `method` holds that OBJECT).
+struct CallArgs {
+    std::string object, method;
+    std::vector<std::string> args;
+};
+
+int run(const CommonOptions& common, const CallArgs& args) {
+    const auto timeout = common.timeout(std::chrono::seconds(5));
+    if (args.object == "-") {
+        if (!args.args.empty()) throw CliError(Exit::usage, "after '-' only an OBJECT may follow: the calls come from stdin");
+        const std::string& rename = args.method;
+        const auto urls = target_urls(common, timeout);
+        Node node(common.node_options());
         ObjectCache cache(node, urls, timeout);
-        for_each_stdin_json(node, [&](const Value& v, std::size_t n) {
-            const std::string method = field_string(v, "method");
+        const Json no_args = Json::array();
+        for_each_stdin_json(node, [&](const Json& line, std::size_t n) {
+            const std::string method = field_string(line, "method");
             if (method.empty()) return;  // property lines, state changes: not for call
-            const std::string object = rename.empty() ? field_string(v, "object") : rename;
+            const std::string object = rename.empty() ? field_string(line, "object") : rename;
             if (object.empty())
                 throw CliError(Exit::usage, "stdin line " + std::to_string(n) + ": no \"object\" (or give OBJECT after '-')");
-            std::vector<Value> call_args;
-            if (const Value* a = v.find("args")) {
-                if (!a->is_list()) throw CliError(Exit::usage, "stdin line " + std::to_string(n) + ": \"args\" must be a list");
-                call_args = a->as_list();
-            }
-            call_one(cache.get(object), object, method, call_args, nullptr, Clock::now() + timeout, timeout, args.json());
+            const Json* call_args = field(line, "args");
+            if (call_args && !call_args->is_array())
+                throw CliError(Exit::usage, "stdin line " + std::to_string(n) + ": \"args\" must be a list");
+            call_one(cache.get(object), object, method, {call_args ? call_args : &no_args, {}}, Clock::now() + timeout, timeout,
+                     common.json);
         });
         return 0;
     }
-    if (pos.size() < 2) throw CliError(Exit::usage, "usage: zro call OBJECT METHOD [ARG...], or zro call - (see -h)");
-    const auto urls = target_urls(args, timeout, pos[0]);
+    if (args.method.empty()) throw CliError(Exit::usage, "OBJECT needs a METHOD (or give '-' to read calls from stdin)");
+    const auto urls = target_urls(common, timeout, args.object);
     const auto deadline = Clock::now() + timeout;
-    Node node(args.node_options());
-    auto a = acquire_object(node, urls, pos[0], deadline, timeout);
-    const std::vector<std::string> texts(pos.begin() + 2, pos.end());
-    call_one(a, pos[0], pos[1], {}, &texts, deadline, timeout, args.json());
+    Node node(common.node_options());
+    auto a = acquire_object(node, urls, args.object, deadline, timeout);
+    call_one(a, args.object, args.method, {nullptr, args.args}, deadline, timeout, common.json);
     return 0;
 }
 
+VerbRun define(CLI::App& cmd) {
+    auto args = std::make_shared<CallArgs>();
+    cmd.add_option("OBJECT", args->object, "the object's name, or - for JSON lines on stdin")->required();
+    cmd.add_option("METHOD", args->method, "the method to call (after -: the object every line goes to)");
+    cmd.add_option("ARG", args->args, "the method's arguments: JSON, or text for a string");
+    return [args](const CommonOptions& common) { return run(common, *args); };
+}
+
 const VerbRegistration reg{{"call", 50, "call a method and print its reply",
-                            "usage: zro call OBJECT METHOD [ARG...] [--url URL] [--json] [--timeout T]\n"
-                            "       zro call - [OBJECT] [--url URL]        (JSON lines on stdin)\n\n"
                             "Each ARG is JSON (true, 3, 2.5, \"text\", [1,2]); text that is not JSON is taken as a string,\n"
                             "enum values may be given by name. The count and types are checked against the schema\n"
                             "before anything is sent (exit 5). Prints the reply as JSON (nothing for a void method);\n"
@@ -107,8 +124,7 @@ const VerbRegistration reg{{"call", 50, "call a method and print its reply",
                             "  zro call SimpleSwitch server_slot true --url tcp://192.168.1.20:5555\n"
                             "  zro call Calc add 2 3 --json\n"
                             "  echo '{\"object\":\"Calc\",\"method\":\"add\",\"args\":[2,3]}' | zro call -",
-                            {},
-                            run}};
+                            define}};
 
 } // namespace
 } // namespace zro::cli

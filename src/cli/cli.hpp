@@ -2,11 +2,13 @@
 #pragma once
 /// \file
 /// Shared parts of the `zro` command line (docs/CLI.md): exit codes, the error type verbs throw,
-/// the option parser, the verb registry, and terminal output (alignment, colour on a tty only).
+/// the common options, the verb registry, and terminal output (alignment, colour on a tty only).
 ///
-/// Adding a verb: write src/cli/<verb>.cpp with a `run` function and one registration line,
+/// Adding a verb: write src/cli/<verb>.cpp with a `define` function, which declares the verb's
+/// options and positional arguments on its CLI11 command and returns what runs it, and one
+/// registration line,
 ///
-///     static const zro::cli::VerbRegistration reg{{"keygen", 90, "make a key pair", usage, options, run}};
+///     const zro::cli::VerbRegistration reg{{"keygen", 90, "make a key pair", details, define}};
 ///
 /// CMake picks the file up (src/cli/*.cpp); `zro -h` lists it by its order number.
 
@@ -23,6 +25,12 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace CLI {
+class App;
+class Option;
+class Validator;
+} // namespace CLI
 
 namespace zro::cli {
 
@@ -54,61 +62,61 @@ private:
 Exit exit_for(ErrorCode code) noexcept;
 
 // ---- options ------------------------------------------------------------------------------------
+// CLI11 parses the command line and writes `zro -h` and `zro VERB -h` from the definitions below
+// and each verb's own (Verb::define).
 
-struct OptionSpec {
-    std::string name;        ///< long name without "--", e.g. "count"
-    char short_name = 0;     ///< e.g. 'n', or 0
-    std::string value_name;  ///< "" for a flag, else what the value is, e.g. "N"
-    std::string help;
-    bool repeatable = false; ///< may be given several times (values collected in order)
-};
+/// The options every verb takes: where to find hosts, security, output. Filled in by the parser
+/// before the verb runs (add_common_options declares them).
+struct CommonOptions {
+    std::vector<std::string> url;         ///< --url URL, repeatable
+    std::string registry;                 ///< --registry URL
+    std::string interface;                ///< --interface IF
+    std::optional<std::chrono::milliseconds> timeout_given;  ///< --timeout T, if given
+    std::string key;                      ///< --key FILE
+    std::vector<std::string> server_key;  ///< --server-key URL=KEY, repeatable
+    std::string known_hosts;              ///< --known-hosts FILE
+    bool json = false;                    ///< --json
+    bool no_color = false;                ///< --no-color
 
-/// A parsed command line: options by long name, and the positional arguments.
-class Args {
-public:
-    /// Parses `argv` (after the verb) against `specs` plus the common options (--url, --registry,
-    /// --timeout, --json, --no-color, -h). Throws CliError(usage) for unknown options or missing
-    /// values. "--" ends options; "-5" or "-.5" are positional (negative numbers).
-    Args(const std::vector<std::string>& argv, const std::vector<OptionSpec>& specs);
-
-    bool has(std::string_view name) const;
-    /// The last value of an option, or `fallback`.
-    std::string get(std::string_view name, std::string fallback = {}) const;
-    const std::vector<std::string>& all(std::string_view name) const;
-    const std::vector<std::string>& positional() const noexcept { return positional_; }
-
-    bool json() const { return has("json"); }
-    bool help() const { return has("help"); }
-    /// --timeout (default `fallback`): "3", "3s", "500ms", "1.5s", "2m".
+    /// --timeout, or `fallback` when it was not given.
     std::chrono::milliseconds timeout(std::chrono::milliseconds fallback = std::chrono::seconds(5)) const;
     /// The URLs to use: every --url, else $ZRO_URL (split on commas). Empty if neither.
     std::vector<std::string> urls() const;
     /// Node options from the security options (--key, --server-key, --known-hosts); the rest
     /// default. Throws CliError(usage) for a bad key or a pin without --key.
     NodeOptions node_options() const;
-
-private:
-    std::map<std::string, std::vector<std::string>, std::less<>> values_;
-    std::vector<std::string> positional_;
 };
 
-/// The common options every verb takes (shown in every -h).
-const std::vector<OptionSpec>& common_options();
+/// Declares the common options on a verb's command, bound to `into`, in the help groups
+/// "Hosts", "Security" and "Output".
+void add_common_options(CLI::App& cmd, CommonOptions& into);
 
-/// Parses a duration ("3", "3s", "500ms", "1.5s", "2m"); throws CliError(usage) naming `what`.
-std::chrono::milliseconds parse_duration(std::string_view text, std::string_view what);
+/// Declares a duration option ("3", "3s", "500ms", "1.5s", "2m"): a bad value is a usage error
+/// naming the option, while parsing; a good one lands in `into`.
+CLI::Option* add_duration_option(CLI::App& cmd, const std::string& names, std::optional<std::chrono::milliseconds>& into,
+                                 const std::string& help);
+/// A check for an integer option that must be at least 1 ("--count: 'zero' is not a positive number").
+const CLI::Validator& positive_number();
+
 /// "3 s", "500 ms", "1.5 s": a duration as error messages show it.
 std::string format_duration(std::chrono::milliseconds d);
 
+/// The exit code table as `zro -h` and every `zro VERB -h` print it.
+std::string exit_codes_help();
+
 // ---- verbs --------------------------------------------------------------------------------------
+
+/// Runs a verb after its command line was parsed; returns the exit code.
+using VerbRun = std::function<int(const CommonOptions&)>;
 
 struct Verb {
     std::string name;
     int order = 0;            ///< position in `zro -h`
-    std::string summary;      ///< one line
-    std::string usage;        ///< the text of `zro VERB -h` before the options (synopsis, examples)
-    std::vector<OptionSpec> options;  ///< the verb's own options (common ones are added)
-    std::function<int(const Args&)> run;
+    std::string summary;      ///< one line: in `zro -h`, and atop `zro VERB -h`
+    std::string details;      ///< `zro VERB -h` after the options: what the verb does, examples
+    /// Declares the verb's own options and positional arguments on its CLI11 command, bound to
+    /// variables the returned function reads when it runs the verb.
+    std::function<VerbRun(CLI::App& cmd)> define;
 };
 
 /// Adds a verb to the table at static initialisation (one line per verb file).
@@ -132,7 +140,7 @@ struct Style {
     std::string cyan(std::string_view s) const;
 };
 /// The style for stdout (`for_stderr` false) or stderr.
-Style style_for(const Args& args, bool for_stderr = false);
+Style style_for(const CommonOptions& common, bool for_stderr = false);
 
 /// A table whose columns are aligned on output (ANSI colour codes do not count as width).
 class Table {

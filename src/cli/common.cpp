@@ -1,9 +1,7 @@
 // zro — shared live objects over ZeroMQ.
-// Shared parts of the `zro` command line: options, verb table, output helpers, exit codes.
+// Shared parts of the `zro` command line: verb table, output helpers, exit codes, stdin, interrupts.
 
 #include "cli.hpp"
-
-#include <zro/security.hpp>
 
 #include <poll.h>
 #include <unistd.h>
@@ -37,174 +35,6 @@ Exit exit_for(ErrorCode code) noexcept {
     case ErrorCode::host_unverified: return Exit::refused;
     default: return Exit::failed;
     }
-}
-
-// ---- options ------------------------------------------------------------------------------------
-
-const std::vector<OptionSpec>& common_options() {
-    static const std::vector<OptionSpec> specs = {
-        {"url", 'u', "URL", "host to ask, e.g. tcp://192.168.1.20:5555 (repeatable; default: $ZRO_URL)", true},
-        {"registry", 0, "URL", "find hosts through the zro::Registry at URL instead of mDNS"},
-        {"interface", 0, "IF", "browse mDNS on this interface only (default: every one avahi uses)"},
-        {"timeout", 't', "T", "how long to wait: 3, 3s, 500ms, 1.5s, 2m"},
-        {"key", 0, "FILE", "this node's secret key file (NAME.key_secret, `zro keygen`): use CurveZMQ"},
-        {"server-key", 0, "URL=KEY", "pin the key of the host at URL: Z85 text or a .key file (repeatable)", true},
-        {"known-hosts", 0, "FILE", "pinned host keys, one 'URL KEY' per line"},
-        {"json", 'j', "", "machine-readable JSON output"},
-        {"no-color", 0, "", "no colours even on a terminal (NO_COLOR=1 does the same)"},
-        {"help", 'h', "", "this help"},
-    };
-    return specs;
-}
-
-namespace {
-const OptionSpec* find_spec(const std::vector<OptionSpec>& specs, std::string_view name, char short_name) {
-    for (const auto* list : {&specs, &common_options()})
-        for (const auto& s : *list)
-            if ((!name.empty() && s.name == name) || (short_name && s.short_name == short_name)) return &s;
-    return nullptr;
-}
-bool looks_negative_number(const std::string& a) {
-    return a.size() >= 2 && a[0] == '-' && (std::isdigit(static_cast<unsigned char>(a[1])) || a[1] == '.');
-}
-} // namespace
-
-Args::Args(const std::vector<std::string>& argv, const std::vector<OptionSpec>& specs) {
-    bool options_done = false;
-    for (std::size_t i = 0; i < argv.size(); ++i) {
-        const std::string& a = argv[i];
-        if (options_done || a.size() < 2 || a[0] != '-' || looks_negative_number(a)) {
-            positional_.push_back(a);
-            continue;
-        }
-        if (a == "--") {
-            options_done = true;
-            continue;
-        }
-        std::string name, value;
-        bool has_value = false;
-        const OptionSpec* spec = nullptr;
-        if (a[1] == '-') {
-            name = a.substr(2);
-            if (auto eq = name.find('='); eq != std::string::npos) {
-                value = name.substr(eq + 1);
-                name = name.substr(0, eq);
-                has_value = true;
-            }
-            spec = find_spec(specs, name, 0);
-        } else {
-            if (a.size() > 2) {  // -n5
-                value = a.substr(2);
-                has_value = true;
-            }
-            spec = find_spec(specs, {}, a[1]);
-        }
-        if (!spec) throw CliError(Exit::usage, "unknown option '" + a + "' (see -h)");
-        if (spec->value_name.empty()) {
-            if (has_value) throw CliError(Exit::usage, "option --" + spec->name + " takes no value");
-            values_[spec->name].push_back("1");
-            continue;
-        }
-        if (!has_value) {
-            if (i + 1 >= argv.size()) throw CliError(Exit::usage, "option --" + spec->name + " needs a value (" + spec->value_name + ")");
-            value = argv[++i];
-        }
-        auto& v = values_[spec->name];
-        if (!spec->repeatable) v.clear();
-        v.push_back(value);
-    }
-}
-
-bool Args::has(std::string_view name) const { return values_.find(name) != values_.end(); }
-
-std::string Args::get(std::string_view name, std::string fallback) const {
-    auto it = values_.find(name);
-    return it == values_.end() || it->second.empty() ? fallback : it->second.back();
-}
-
-const std::vector<std::string>& Args::all(std::string_view name) const {
-    static const std::vector<std::string> none;
-    auto it = values_.find(name);
-    return it == values_.end() ? none : it->second;
-}
-
-std::chrono::milliseconds Args::timeout(std::chrono::milliseconds fallback) const {
-    return has("timeout") ? parse_duration(get("timeout"), "--timeout") : fallback;
-}
-
-NodeOptions Args::node_options() const {
-    NodeOptions o;
-    auto& sec = o.security;
-    if (has("key")) {
-        try {
-            sec.keys = KeyPair::load(get("key"));
-        } catch (const Error& e) {
-            throw CliError(Exit::usage, "--key " + get("key") + ": " + e.what());
-        }
-    }
-    for (const auto& pin : all("server-key")) {
-        const auto eq = pin.find('=');
-        if (eq == std::string::npos || eq == 0 || eq + 1 == pin.size())
-            throw CliError(Exit::usage, "--server-key " + pin + ": expected URL=KEY (Z85 text or a .key file)");
-        const std::string url = pin.substr(0, eq), key = pin.substr(eq + 1);
-        if (is_valid_key(key)) {
-            sec.server_keys[url] = key;
-            continue;
-        }
-        try {
-            sec.server_keys[url] = load_public_key(key);
-        } catch (const Error& e) {
-            throw CliError(Exit::usage, "--server-key " + url + ": '" + key + "' is neither a Z85 key nor a readable key file (" + e.what() + ")");
-        }
-    }
-    sec.known_hosts_file = get("known-hosts");
-    if (!sec.enabled() && (!sec.server_keys.empty() || !sec.known_hosts_file.empty()))
-        throw CliError(Exit::usage, "--server-key and --known-hosts need --key: without a key pair zro talks plain ZeroMQ");
-    return o;
-}
-
-std::vector<std::string> Args::urls() const {
-    std::vector<std::string> out;
-    for (const auto& u : all("url"))
-        if (!u.empty()) out.push_back(u);
-    if (out.empty())
-        if (const char* env = std::getenv("ZRO_URL")) {
-            std::string s = env;
-            std::size_t start = 0;
-            while (start <= s.size()) {
-                auto comma = s.find(',', start);
-                if (comma == std::string::npos) comma = s.size();
-                if (comma > start) out.push_back(s.substr(start, comma - start));
-                start = comma + 1;
-            }
-        }
-    return out;
-}
-
-std::chrono::milliseconds parse_duration(std::string_view text, std::string_view what) {
-    std::string s(text);
-    char* end = nullptr;
-    errno = 0;
-    const double n = std::strtod(s.c_str(), &end);
-    const std::string unit = end ? std::string(end) : std::string();
-    double ms = -1;
-    if (end != s.c_str() && errno == 0 && std::isfinite(n) && n >= 0) {
-        if (unit.empty() || unit == "s") ms = n * 1000;
-        else if (unit == "ms") ms = n;
-        else if (unit == "m" || unit == "min") ms = n * 60000;
-    }
-    if (ms < 0 || ms > 1e12)
-        throw CliError(Exit::usage, std::string(what) + ": '" + s + "' is not a duration (e.g. 3, 3s, 500ms, 1.5s, 2m)");
-    return std::chrono::milliseconds(static_cast<long long>(std::llround(ms)));
-}
-
-std::string format_duration(std::chrono::milliseconds d) {
-    const auto ms = d.count();
-    char buf[64];
-    if (ms < 1000) std::snprintf(buf, sizeof buf, "%lld ms", static_cast<long long>(ms));
-    else if (ms % 1000 == 0) std::snprintf(buf, sizeof buf, "%lld s", static_cast<long long>(ms / 1000));
-    else std::snprintf(buf, sizeof buf, "%.3g s", static_cast<double>(ms) / 1000.0);
-    return buf;
 }
 
 // ---- verbs --------------------------------------------------------------------------------------
@@ -252,11 +82,11 @@ std::string Style::yellow(std::string_view s) const { return wrap(color, "33", s
 std::string Style::red(std::string_view s) const { return wrap(color, "31", s); }
 std::string Style::cyan(std::string_view s) const { return wrap(color, "36", s); }
 
-Style style_for(const Args& args, bool for_stderr) {
+Style style_for(const CommonOptions& common, bool for_stderr) {
     Style s;
     const char* term = std::getenv("TERM");
     s.color = ::isatty(for_stderr ? 2 : 1) && !std::getenv("NO_COLOR") && !(term && std::string(term) == "dumb") &&
-              !args.has("no-color");
+              !common.no_color;
     return s;
 }
 

@@ -1,12 +1,14 @@
 // zro — shared live objects over ZeroMQ.
 // `zro doctor`: checks what breaks discovery on real LANs, each finding with a fix.
 
-#include "json.hpp"
+#include "json_value.hpp"
 #include "lookup.hpp"
 
 #include <zro/discovery.hpp>
 #include <zro/dynamic_source.hpp>
 #include <zro/host.hpp>
+
+#include <CLI/CLI.hpp>
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
@@ -355,33 +357,37 @@ void check_round_trip(std::vector<Finding>& out, const std::string& interface) {
     }
 }
 
-int run(const Args& args) {
-    if (!args.positional().empty()) throw CliError(Exit::usage, "doctor takes no arguments");
+struct DoctorArgs {
+    std::string avahi_socket = "/run/avahi-daemon/socket";
+    bool no_round_trip = false;
+};
+
+int run(const CommonOptions& common, const DoctorArgs& args) {
     std::vector<Finding> findings;
     Value::List itf_json;
     check_dbus(findings);
     bool avahi_on_bus = false;
     for (const auto& f : findings) avahi_on_bus = avahi_on_bus || (f.check == "avahi on D-Bus" && f.status == "ok");
-    check_avahi_socket(findings, args.get("avahi-socket", "/run/avahi-daemon/socket"), avahi_on_bus);
+    check_avahi_socket(findings, args.avahi_socket, avahi_on_bus);
     const std::string conf_path = "/etc/avahi/avahi-daemon.conf";
     check_interfaces(findings, avahi_config(conf_path), itf_json);
     check_firewall(findings);
     check_nss(findings);
-    if (!avahi_on_bus || args.has("no-round-trip"))
+    if (!avahi_on_bus || args.no_round_trip)
         findings.push_back({"publish and browse round trip", "skip",
-                            args.has("no-round-trip") ? "--no-round-trip" : "avahi-daemon is not reachable over D-Bus (see above)", ""});
+                            args.no_round_trip ? "--no-round-trip" : "avahi-daemon is not reachable over D-Bus (see above)", ""});
     else
-        check_round_trip(findings, args.get("interface"));
+        check_round_trip(findings, common.interface);
 
     bool failed = false;
     for (const auto& f : findings) failed = failed || f.status == "fail";
-    if (args.json()) {
+    if (common.json) {
         Value::List list;
         for (const auto& f : findings)
             list.push_back(Value::map_of({{"check", f.check}, {"status", f.status}, {"detail", f.detail}, {"fix", f.fix}}));
-        print_line(to_json(Value::map_of({{"ok", !failed}, {"checks", Value(std::move(list))}, {"interfaces", Value(std::move(itf_json))}})));
+        print_line(json_text(Value::map_of({{"ok", !failed}, {"checks", Value(std::move(list))}, {"interfaces", Value(std::move(itf_json))}})));
     } else {
-        const Style st = style_for(args);
+        const Style st = style_for(common);
         Table t;
         for (const auto& f : findings) {
             std::string mark = f.status == "ok"     ? st.green("ok")
@@ -396,8 +402,14 @@ int run(const Args& args) {
     return failed ? static_cast<int>(Exit::failed) : 0;
 }
 
+VerbRun define(CLI::App& cmd) {
+    auto args = std::make_shared<DoctorArgs>();
+    cmd.add_option("--avahi-socket", args->avahi_socket, "avahi-daemon's socket (default /run/avahi-daemon/socket)")->type_name("PATH");
+    cmd.add_flag("--no-round-trip", args->no_round_trip, "do not publish a test host through avahi-daemon");
+    return [args](const CommonOptions& common) { return run(common, *args); };
+}
+
 const VerbRegistration reg{{"doctor", 90, "check what breaks discovery on this machine, with fixes",
-                            "usage: zro doctor [--json]\n\n"
                             "Checks, each with a finding and a fix: the system D-Bus ($DBUS_SYSTEM_BUS_ADDRESS) answers\n"
                             "and has org.freedesktop.Avahi (what zro uses); avahi-daemon's socket answers; every\n"
                             "interface (from getifaddrs) with its flags and addresses, and whether mDNS would use it\n"
@@ -408,9 +420,7 @@ const VerbRegistration reg{{"doctor", 90, "check what breaks discovery on this m
                             "examples:\n"
                             "  zro doctor\n"
                             "  zro doctor --json | jq '.checks[] | select(.status != \"ok\")'",
-                            {{"avahi-socket", 0, "PATH", "avahi-daemon's socket (default /run/avahi-daemon/socket)"},
-                             {"no-round-trip", 0, "", "do not publish a test host through avahi-daemon"}},
-                            run}};
+                            define}};
 
 } // namespace
 } // namespace zro::cli

@@ -1,11 +1,13 @@
 // zro — shared live objects over ZeroMQ.
 // `zro inspect OBJ`: the schema as .rep text, current values, state and host.
 
-#include "json.hpp"
+#include "json_value.hpp"
 #include "lookup.hpp"
 #include "rep_text.hpp"
 
 #include <zro/dynamic_replica.hpp>
+
+#include <CLI/CLI.hpp>
 
 namespace zro::cli {
 namespace {
@@ -16,20 +18,24 @@ Value params_value(const std::vector<Parameter>& params) {
     return Value(std::move(out));
 }
 
-int run(const Args& args) {
-    if (args.positional().size() != 1) throw CliError(Exit::usage, "usage: zro inspect OBJECT (see -h)");
-    const std::string object = args.positional()[0];
-    const auto timeout = args.timeout(std::chrono::seconds(5));
-    const auto urls = target_urls(args, timeout, object);
-    Node node(args.node_options());
+struct InspectArgs {
+    std::string object;
+    bool rep_only = false;
+};
+
+int run(const CommonOptions& common, const InspectArgs& args) {
+    const std::string& object = args.object;
+    const auto timeout = common.timeout(std::chrono::seconds(5));
+    const auto urls = target_urls(common, timeout, object);
+    Node node(common.node_options());
     auto a = acquire_object(node, urls, object, Clock::now() + timeout, timeout);
     const Schema& s = a.replica->schema();
 
-    if (args.has("rep")) {
+    if (args.rep_only) {
         std::fputs(rep_text(s).c_str(), stdout);
         return 0;
     }
-    if (args.json()) {
+    if (common.json) {
         Value::List props, sigs, methods, enums, pods;
         for (const auto& p : s.properties())
             props.push_back(Value::map_of({{"name", p.name},
@@ -46,7 +52,7 @@ int run(const Args& args) {
             enums.push_back(Value::map_of({{"name", e.name}, {"values", Value(std::move(values))}}));
         }
         for (const auto& pod : s.pods()) pods.push_back(Value::map_of({{"name", pod.name}, {"fields", params_value(pod.fields)}}));
-        print_line(to_json(Value::map_of({{"object", object},
+        print_line(json_text(Value::map_of({{"object", object},
                                           {"type", s.type_name()},
                                           {"signature", s.signature()},
                                           {"url", a.host.url},
@@ -60,7 +66,7 @@ int run(const Args& args) {
                                           {"rep", rep_text(s)}})));
         return 0;
     }
-    const Style st = style_for(args);
+    const Style st = style_for(common);
     Table head;
     head.row({"object", st.bold(object)});
     head.row({"class", s.type_name()});
@@ -82,8 +88,14 @@ int run(const Args& args) {
     return 0;
 }
 
+VerbRun define(CLI::App& cmd) {
+    auto args = std::make_shared<InspectArgs>();
+    cmd.add_option("OBJECT", args->object, "the object's name")->required();
+    cmd.add_flag("--rep", args->rep_only, "print only the class as .rep text");
+    return [args](const CommonOptions& common) { return run(common, *args); };
+}
+
 const VerbRegistration reg{{"inspect", 20, "an object's class as .rep text, its values, state and host",
-                            "usage: zro inspect OBJECT [--rep] [--url URL] [--json]\n\n"
                             "Acquires OBJECT and prints where it lives (host URL, node id), its state, its class as\n"
                             "QtRO .rep text (its PODs, enums, PROPs with defaults and modes, SIGNALs, SLOTs) and every\n"
                             "property's current value. --rep prints only the .rep text, which `zro serve` reads:\n"
@@ -92,8 +104,7 @@ const VerbRegistration reg{{"inspect", 20, "an object's class as .rep text, its 
                             "  zro inspect SimpleSwitch --url tcp://192.168.1.20:5555\n"
                             "  zro inspect SimpleSwitch --rep > switch.rep && zro serve switch.rep --url tcp://127.0.0.1:6000\n"
                             "  zro inspect SimpleSwitch --json | jq .properties",
-                            {{"rep", 0, "", "print only the class as .rep text"}},
-                            run}};
+                            define}};
 
 } // namespace
 } // namespace zro::cli

@@ -1,22 +1,23 @@
 // zro — shared live objects over ZeroMQ.
 // `zro list`: hosts and the objects they share.
 
-#include "json.hpp"
+#include "json_value.hpp"
 #include "lookup.hpp"
+
+#include <CLI/CLI.hpp>
 
 namespace zro::cli {
 namespace {
 
-int run(const Args& args) {
-    if (!args.positional().empty()) throw CliError(Exit::usage, "list takes no arguments (got '" + args.positional()[0] + "')");
-    const auto timeout = args.timeout(std::chrono::seconds(3));
-    const auto urls = target_urls(args, timeout);
-    Node node(args.node_options());
+int run(const CommonOptions& common) {
+    const auto timeout = common.timeout(std::chrono::seconds(3));
+    const auto urls = target_urls(common, timeout);
+    Node node(common.node_options());
     const auto hosts = ask_hosts(node, urls, Clock::now() + timeout);
     bool all_up = true;
     for (const auto& h : hosts) all_up = all_up && h.up;
 
-    if (args.json()) {
+    if (common.json) {
         Value::List list;
         for (const auto& h : hosts) {
             Value::List objs;
@@ -26,9 +27,9 @@ int run(const Args& args) {
             if (!h.up) host.as_map().emplace_back(Value("error"), Value(h.error));
             list.push_back(std::move(host));
         }
-        print_line(to_json(Value(std::move(list))));
+        print_line(json_text(Value(std::move(list))));
     } else {
-        const Style st = style_for(args);
+        const Style st = style_for(common);
         Table t;
         t.header({"OBJECT", "TYPE", "SIGNATURE", "HOST", "NODE"});
         for (const auto& h : hosts) {
@@ -50,16 +51,16 @@ int run(const Args& args) {
     return 0;
 }
 
+VerbRun define(CLI::App&) { return run; }  // no options of its own
+
 const VerbRegistration reg{{"list", 10, "hosts and the objects they share",
-                            "usage: zro list [--url URL]... [--json]\n\n"
                             "Asks each host which objects it shares: name, class, signature, host URL, node id.\n"
                             "A host is printed as up only after it answered the handshake and the list request.\n\n"
                             "examples:\n"
                             "  zro list --url tcp://192.168.1.20:5555\n"
                             "  zro list --url tcp://10.0.0.5:5555 --url tcp://10.0.0.6:5555 --json\n"
                             "  ZRO_URL=tcp://127.0.0.1:5555 zro list",
-                            {},
-                            run}};
+                            define}};
 
 } // namespace
 } // namespace zro::cli

@@ -3,8 +3,6 @@
 
 #include "lookup.hpp"
 
-#include "json.hpp"
-
 #include <zro/discovery.hpp>
 #include <zro/dynamic_replica.hpp>
 
@@ -24,13 +22,13 @@ std::chrono::milliseconds remaining(Clock::time_point deadline) {
 
 std::string url_list(const std::vector<std::string>& urls) { return join_names(urls); }
 
-std::vector<std::string> target_urls(const Args& args, std::chrono::milliseconds timeout, const std::string& object) {
-    auto urls = args.urls();
-    if (!urls.empty() && !args.has("registry")) return urls;
+std::vector<std::string> target_urls(const CommonOptions& common, std::chrono::milliseconds timeout, const std::string& object) {
+    auto urls = common.urls();
+    if (!urls.empty() && common.registry.empty()) return urls;
     DiscoverOptions o;
-    o.mdns = !args.has("registry");  // --registry alone: ask only the registry
-    o.registry_url = args.get("registry");
-    o.interface = args.get("interface");
+    o.mdns = common.registry.empty();  // --registry alone: ask only the registry
+    o.registry_url = common.registry;
+    o.interface = common.interface;
     o.timeout = std::min(timeout, std::chrono::milliseconds(2000));
     const std::string how = o.mdns ? std::string("mDNS") : "the registry at " + o.registry_url;
     std::vector<DiscoveredObject> found;
@@ -163,12 +161,12 @@ Acquired& ObjectCache::get(const std::string& name) {
     return it->second;
 }
 
-void for_each_stdin_json(Node& node, const std::function<void(const Value&, std::size_t)>& fn) {
+void for_each_stdin_json(Node& node, const std::function<void(const Json&, std::size_t)>& fn) {
     LineReader reader;
     while (!interrupted()) {
         if (auto line = reader.next(std::chrono::milliseconds(0))) {
             if (line->find_first_not_of(" \t") == std::string::npos) continue;
-            Value v;
+            Json v;
             try {
                 v = parse_json(*line);
             } catch (const CliError& e) {
@@ -182,9 +180,15 @@ void for_each_stdin_json(Node& node, const std::function<void(const Value&, std:
     }
 }
 
-std::string field_string(const Value& map, std::string_view key) {
-    const Value* v = map.is_map() ? map.find(key) : nullptr;
-    return v && v->is_string() ? v->as_string() : std::string();
+const Json* field(const Json& object, std::string_view key) {
+    if (!object.is_object()) return nullptr;
+    const auto it = object.find(std::string(key));
+    return it == object.end() ? nullptr : &*it;
+}
+
+std::string field_string(const Json& object, std::string_view key) {
+    const Json* v = field(object, key);
+    return v && v->is_string() ? v->get<std::string>() : std::string();
 }
 
 const PropertyDef& find_property(const Schema& s, const std::string& object, const std::string& name) {

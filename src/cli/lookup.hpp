@@ -6,6 +6,7 @@
 /// errors that name what was looked for and what was seen.
 
 #include "cli.hpp"
+#include "json_value.hpp"
 
 #include <zro/node.hpp>
 
@@ -25,7 +26,7 @@ using Clock = std::chrono::steady_clock;
 /// (with --url too, both). With `object`, only hosts that share it. Errors: no_discovery
 /// (avahi-daemon or the registry unreachable), no_host (nothing found), not_found (found hosts,
 /// not the object; "seen: ...").
-std::vector<std::string> target_urls(const Args& args, std::chrono::milliseconds timeout, const std::string& object = {});
+std::vector<std::string> target_urls(const CommonOptions& common, std::chrono::milliseconds timeout, const std::string& object = {});
 
 struct ObjectInfo {
     std::string name, type, signature;
@@ -74,13 +75,15 @@ private:
     std::map<std::string, Acquired> objects_;
 };
 
-/// Calls `fn(value, line_number)` with each non-empty stdin line parsed as JSON, until end of
+/// Calls `fn(json, line_number)` with each non-empty stdin line parsed as JSON, until end of
 /// input, running the node's loop while stdin is idle (so replicas stay alive between lines).
 /// A line that is not JSON is a usage error naming its line number.
-void for_each_stdin_json(Node& node, const std::function<void(const Value&, std::size_t)>& fn);
+void for_each_stdin_json(Node& node, const std::function<void(const Json&, std::size_t)>& fn);
 
-/// A map field as a string, or empty.
-std::string field_string(const Value& map, std::string_view key);
+/// A string member of a JSON object, or empty (no such member, not a string, not an object).
+std::string field_string(const Json& object, std::string_view key);
+/// A member of a JSON object, or null if there is none (or `object` is not an object).
+const Json* field(const Json& object, std::string_view key);
 
 /// "tcp://a, tcp://b"
 std::string url_list(const std::vector<std::string>& urls);

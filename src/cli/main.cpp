@@ -6,6 +6,8 @@
 #include <zro/error.hpp>
 #include <zro/log.hpp>
 
+#include <CLI/CLI.hpp>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -16,6 +18,8 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <thread>
 
 namespace zro::cli {
@@ -26,42 +30,59 @@ namespace {
 
 using namespace zro::cli;
 
-const char* exit_codes_text =
-    "exit codes:\n"
-    "  0  success\n"
-    "  1  the remote operation failed (handler failed, source gone, ...); doctor: a check failed\n"
-    "  2  usage: bad command line, bad JSON, unreadable .rep file\n"
-    "  3  no host answered at the URL(s) in time\n"
-    "  4  not found: no such object, property, method or signal\n"
-    "  5  bad value: a value or argument that does not match the schema\n"
-    "  6  read-only: the property's mode does not allow writes\n"
-    "  7  timeout: the object did not become valid or the reply did not come in time\n"
-    "  8  discovery unavailable: no --url, and avahi-daemon (or the --registry) cannot be reached\n";
+const char* const main_description = "zro: browse, watch and drive zro objects (docs/CLI.md)";
+const char* const hosts_help =
+    "hosts: --url URL (repeatable) or the ZRO_URL environment variable (comma-separated).\n"
+    "without them: hosts found through mDNS (avahi-daemon), or through --registry URL.\n"
+    "zro VERB -h shows a verb's arguments, options and examples.\n";
 
-void print_main_help(std::FILE* out) {
-    std::fprintf(out, "zro: browse, watch and drive zro objects (docs/CLI.md)\n\n"
-                      "usage: zro VERB [OPTIONS] [ARGS]      zro VERB -h for a verb's options and examples\n\n"
-                      "verbs:\n");
-    Table t;
-    for (const Verb* v : verbs()) t.row({v->name, v->summary});
-    t.print(out, Style{}, "  ");
-    std::fprintf(out, "\nhosts: --url URL (repeatable) or the ZRO_URL environment variable (comma-separated).\n"
-                      "without them: hosts found through mDNS (avahi-daemon), or through --registry URL.\n\n%s", exit_codes_text);
-}
+/// `zro` and one CLI11 command per verb, with its own options and the common ones.
+struct CommandLine {
+    CLI::App app{main_description, "zro"};
+    CommonOptions common;
+    std::map<std::string, std::pair<CLI::App*, VerbRun>, std::less<>> verbs;
 
-void print_verb_help(const Verb& v) {
-    std::printf("%s\n\noptions:\n", v.usage.c_str());
-    Table t;
-    auto add = [&](const OptionSpec& o) {
-        std::string flag = o.short_name ? std::string("-") + o.short_name + ", " : std::string("    ");
-        flag += "--" + o.name;
-        if (!o.value_name.empty()) flag += " " + o.value_name;
-        t.row({flag, o.help});
-    };
-    for (const auto& o : v.options) add(o);
-    for (const auto& o : common_options()) add(o);
-    t.print(stdout, Style{}, "  ");
-    std::printf("\n%s", exit_codes_text);
+    CommandLine() {
+        auto format = std::make_shared<CLI::Formatter>();
+        format->label("SUBCOMMAND", "VERB");
+        format->label("Positionals", "Arguments");
+        format->column_width(32);
+        app.formatter(format);
+        app.require_subcommand(1);
+        app.footer(std::string(hosts_help) + "\n" + exit_codes_help());
+        for (const Verb* v : zro::cli::verbs()) {
+            CLI::App* cmd = app.add_subcommand(v->name, v->summary);
+            cmd->group("Verbs");  // the heading of the list in `zro -h`
+            // An option given twice counts once, the last value (repeatable ones collect all).
+            cmd->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+            VerbRun run = v->define(*cmd);
+            for (CLI::Option* positional : cmd->get_options([](const CLI::Option* o) { return o->get_positional(); }))
+                positional->type_name("");  // their help says what they are; "TEXT" adds nothing
+            add_common_options(*cmd, common);
+            cmd->footer(v->details + "\n\n" + exit_codes_help());
+            verbs.emplace(v->name, std::pair{cmd, std::move(run)});
+        }
+    }
+};
+
+/// A parse error as one line naming what is wrong, in zro's words where CLI11's are terse.
+std::string usage_error_text(const CLI::App& cmd, const CLI::ParseError& e) {
+    if (dynamic_cast<const CLI::ExtrasError*>(&e)) {
+        const auto extras = cmd.remaining();
+        if (!extras.empty()) {
+            const std::string& first = extras.front();
+            const bool option = first.size() > 1 && first[0] == '-';
+            return (option ? "unknown option '" : "unexpected argument '") + first + "'";
+        }
+    }
+    if (dynamic_cast<const CLI::ArgumentMismatch*>(&e)) {
+        // CLI11 says "--timeout: 1 required T missing" for an option given without its value.
+        const std::string what = e.what();
+        const auto colon = what.find(": ");
+        const CLI::Option* opt = colon == std::string::npos ? nullptr : cmd.get_option_no_throw(what.substr(0, colon));
+        if (opt && opt->empty()) return "option " + opt->get_name() + " needs a value (" + opt->get_type_name() + ")";
+    }
+    return e.what();
 }
 
 /// SIGINT/SIGTERM/SIGHUP are blocked in every thread (zmq's too, which start later and inherit
@@ -110,34 +131,36 @@ private:
 
 int main(int argc, char** argv) {
     ::signal(SIGPIPE, SIG_IGN);  // a closed stdout is seen as a write error (print_line)
-    std::vector<std::string> rest(argv + 1, argv + argc);
-    if (rest.empty()) {
-        print_main_help(stderr);
+    CommandLine cl;
+    const std::string name = argc > 1 ? argv[1] : "";
+    if (name.empty()) {
+        std::fputs(cl.app.help().c_str(), stderr);
         return static_cast<int>(Exit::usage);
     }
-    const std::string name = rest[0];
     if (name == "-h" || name == "--help" || name == "help") {
-        print_main_help(stdout);
+        std::fputs(cl.app.help().c_str(), stdout);
         return 0;
     }
-    const Verb* verb = nullptr;
-    for (const Verb* v : verbs())
-        if (v->name == name) verb = v;
-    if (!verb) {
+    const auto verb = cl.verbs.find(name);
+    if (verb == cl.verbs.end()) {
         std::vector<std::string> names;
         for (const Verb* v : verbs()) names.push_back(v->name);
         std::fprintf(stderr, "zro: unknown verb '%s'; verbs: %s (zro -h)\n", name.c_str(), join_names(names).c_str());
         return static_cast<int>(Exit::usage);
     }
-    rest.erase(rest.begin());
+    const auto& [cmd, run] = verb->second;
+    try {
+        cl.app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        std::fputs(cl.app.help().c_str(), stdout);  // the verb's help: CLI11 hands it to the command given
+        return 0;
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "zro %s: %s (zro %s -h)\n", name.c_str(), usage_error_text(*cmd, e).c_str(), name.c_str());
+        return static_cast<int>(Exit::usage);
+    }
     SignalThread signals;
     try {
-        Args args(rest, verb->options);
-        if (args.help()) {
-            print_verb_help(*verb);
-            return 0;
-        }
-        return verb->run(args);
+        return run(cl.common);
     } catch (const CliError& e) {
         std::fflush(stdout);
         std::fprintf(stderr, "zro %s: %s\n", name.c_str(), e.what());

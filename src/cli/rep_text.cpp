@@ -3,7 +3,7 @@
 
 #include "rep_text.hpp"
 
-#include "json.hpp"
+#include "json_value.hpp"
 
 
 namespace zro::cli {
@@ -61,7 +61,7 @@ std::string default_text(const Schema& s, const PropertyDef& p) {
     case Value::Kind::int64:
     case Value::Kind::uint64:
     case Value::Kind::float64:
-    case Value::Kind::string: return to_json(v);  // JSON scalars are valid C++ literals here
+    case Value::Kind::string: return json_text(v);  // JSON scalars are valid C++ literals here
     default: return {};
     }
 }

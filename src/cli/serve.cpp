@@ -1,12 +1,14 @@
 // zro — shared live objects over ZeroMQ.
 // `zro serve FILE.rep`: a dynamic source built from a .rep class, driven by stdin, calls on stdout.
 
-#include "json.hpp"
+#include "json_value.hpp"
 #include "lookup.hpp"
 
 #include <zro/dynamic_source.hpp>
 #include <zro/host.hpp>
 #include <zro/idl/ast.hpp>
+
+#include <CLI/CLI.hpp>
 
 #include <map>
 
@@ -65,19 +67,19 @@ struct Server {
         if (it != auto_replies.end()) {
             line.emplace_back(Value("answered"), Value("--reply"));
             line.emplace_back(Value("result"), it->second);
-            print_line(to_json(Value(std::move(line))));
+            print_line(json_text(Value(std::move(line))));
             responder.reply(it->second);
         } else if (m.return_type == "void" && !wait_void) {
             line.emplace_back(Value("answered"), Value("void"));
-            print_line(to_json(Value(std::move(line))));
+            print_line(json_text(Value(std::move(line))));
             responder.reply();
         } else if (!stdin_open) {
             line.emplace_back(Value("answered"), Value("failed: stdin is closed"));
-            print_line(to_json(Value(std::move(line))));
+            print_line(json_text(Value(std::move(line))));
             responder.fail("zro serve: no answer for " + m.name + ": its stdin is closed and no --reply " + m.name + "=JSON was given");
         } else {
             line.emplace_back(Value("answered"), Value("stdin"));
-            print_line(to_json(Value(std::move(line))));
+            print_line(json_text(Value(std::move(line))));
             pending.emplace(id, PendingCall{std::move(responder), m.name, m.return_type});
         }
     }
@@ -90,25 +92,25 @@ struct Server {
 
     // One stdin line; throws CliError describing what is wrong with it.
     void handle_line(const std::string& text) {
-        const Value v = parse_json(text);
-        if (!v.is_map()) throw CliError(Exit::usage, "expected a JSON object");
-        if (const Value* id = v.find("reply")) {
-            if (!id->is_integer()) throw CliError(Exit::usage, "\"reply\" must be a call id (a number)");
-            auto it = pending.find(id->as<std::uint64_t>());
-            if (it == pending.end()) throw CliError(Exit::not_found, "no pending call with id " + id->to_string());
+        const Json v = parse_json(text);
+        if (!v.is_object()) throw CliError(Exit::usage, "expected a JSON object");
+        if (const Json* id = field(v, "reply")) {
+            if (!id->is_number_integer()) throw CliError(Exit::usage, "\"reply\" must be a call id (a number)");
+            auto it = id->is_number_unsigned() ? pending.find(id->get<std::uint64_t>()) : pending.end();
+            if (it == pending.end()) throw CliError(Exit::not_found, "no pending call with id " + json_text(*id));
             PendingCall c = std::move(it->second);
             pending.erase(it);
-            if (const Value* err = v.find("error")) {
-                c.responder.fail(err->is_string() ? err->as_string() : to_json(*err));
+            if (const Json* err = field(v, "error")) {
+                c.responder.fail(err->is_string() ? err->get<std::string>() : json_text(*err));
                 return;
             }
-            const Value* found = v.find("result");
-            Value result = found ? *found : Value();
+            const Json* found = field(v, "result");
+            Value result = found ? to_value(*found) : Value();
             if (c.return_type != "void") {
-                result = coerce(result, c.return_type, schema);
+                result = found ? to_value(*found, c.return_type, schema) : Value();
                 if (!schema.accepts(c.return_type, result)) {
-                    const std::string why = "reply to call " + id->to_string() + " (" + c.method + "): expected " +
-                                            c.return_type + ", got " + to_json(result);
+                    const std::string why = "reply to call " + json_text(*id) + " (" + c.method + "): expected " +
+                                            c.return_type + ", got " + json_text(result);
                     c.responder.fail("zro serve: " + why);
                     throw CliError(Exit::bad_value, why + " (the call failed)");
                 }
@@ -119,10 +121,10 @@ struct Server {
         std::string prop = field_string(v, "set");
         if (prop.empty()) prop = field_string(v, "property");
         if (!prop.empty()) {
-            const Value* value = v.find("value");
+            const Json* value = field(v, "value");
             if (!value) throw CliError(Exit::usage, "no \"value\" for property '" + prop + "'");
             const PropertyDef& p = find_property(schema, schema.type_name(), prop);
-            const Value c = coerce(*value, p.type, schema);
+            const Value c = to_value(*value, p.type, schema);
             check_value(schema, p.type, c, "property '" + prop + "'");
             source.set_property(prop, c);
             return;
@@ -137,16 +139,16 @@ struct Server {
                 throw CliError(Exit::not_found, "no signal '" + sig + "'; signals: " + join_names(seen));
             }
             const auto& g = schema.signals()[*idx];
-            std::vector<Value> args;
-            if (const Value* a = v.find("args")) {
-                if (!a->is_list()) throw CliError(Exit::usage, "\"args\" must be a list");
-                args = a->as_list();
-            }
-            if (args.size() != g.params.size())
+            const Json no_args = Json::array();
+            const Json* given = field(v, "args");
+            if (!given) given = &no_args;
+            if (!given->is_array()) throw CliError(Exit::usage, "\"args\" must be a list");
+            if (given->size() != g.params.size())
                 throw CliError(Exit::bad_value, "signal '" + sig + "' takes " + std::to_string(g.params.size()) +
-                                                    " arguments; got " + std::to_string(args.size()));
-            for (std::size_t i = 0; i < args.size(); ++i) {
-                args[i] = coerce(args[i], g.params[i].type, schema);
+                                                    " arguments; got " + std::to_string(given->size()));
+            std::vector<Value> args;
+            for (std::size_t i = 0; i < given->size(); ++i) {
+                args.push_back(to_value((*given)[i], g.params[i].type, schema));
                 check_value(schema, g.params[i].type, args[i], "argument " + std::to_string(i + 1) + " of signal " + sig);
             }
             source.emit_signal(sig, std::move(args));
@@ -157,46 +159,51 @@ struct Server {
     }
 };
 
-int run(const Args& args) {
-    if (args.positional().size() != 1) throw CliError(Exit::usage, "usage: zro serve FILE.rep --url URL (see -h)");
-    const auto urls = args.urls();
+struct ServeArgs {
+    std::string rep_file, class_name, name, allowed;
+    std::vector<std::string> sets, replies;
+    bool mdns = false, wait_void = false, exit_on_eof = false, allow_any_client = false;
+};
+
+int run(const CommonOptions& common, const ServeArgs& args) {
+    const auto urls = common.urls();
     if (urls.size() != 1) throw CliError(Exit::usage, "serve needs one --url to listen on, e.g. --url tcp://127.0.0.1:5555");
-    Schema schema = load_schema(args.positional()[0], args.get("class"));
-    const std::string name = args.get("name", schema.type_name());
+    Schema schema = load_schema(args.rep_file, args.class_name);
+    const std::string name = args.name.empty() ? schema.type_name() : args.name;
 
     DynamicSource source(schema);
     const Schema& s = source.schema();
-    for (const auto& text : args.all("set")) {
+    for (const auto& text : args.sets) {
         auto [prop, value_text] = split_assignment(text, "--set");
         const PropertyDef& p = find_property(s, name, prop);
-        const Value v = parse_arg(value_text, p.type, s);
+        const Value v = arg_value(value_text, p.type, s);
         check_value(s, p.type, v, "--set " + prop);
         source.set_property(prop, v);
     }
     std::map<std::string, Value> replies;
-    for (const auto& text : args.all("reply")) {
+    for (const auto& text : args.replies) {
         auto [method, value_text] = split_assignment(text, "--reply");
         const MethodDef& m = find_method(s, name, method);
-        Value v = m.return_type == "void" ? parse_arg(value_text, "var", s) : parse_arg(value_text, m.return_type, s);
+        Value v = arg_value(value_text, m.return_type == "void" ? "var" : m.return_type, s);
         if (m.return_type != "void") check_value(s, m.return_type, v, "--reply " + method);
         else if (!v.is_nil()) throw CliError(Exit::bad_value, "--reply " + method + ": the method is void; use " + method + "=null");
         replies[method] = std::move(v);
     }
 
-    NodeOptions options = args.node_options();  // --key makes it a CurveZMQ host
-    if (args.has("allowed") || args.has("allow-any-client")) {
+    NodeOptions options = common.node_options();  // --key makes it a CurveZMQ host
+    if (!args.allowed.empty() || args.allow_any_client) {
         if (!options.security.enabled()) throw CliError(Exit::usage, "--allowed and --allow-any-client need --key (the host's key pair)");
-        options.security.allowed_clients_dir = args.get("allowed");
-        options.security.allow_any_client = args.has("allow-any-client");
+        options.security.allowed_clients_dir = args.allowed;
+        options.security.allow_any_client = args.allow_any_client;
     } else if (options.security.enabled()) {
         throw CliError(Exit::usage, "--key without --allowed DIR (client keys) or --allow-any-client would refuse every client");
     }
-    options.discovery = args.has("mdns");  // publish _zro._tcp through avahi-daemon
-    options.discovery_interface = args.get("interface");
-    options.registry_url = args.get("registry");
+    options.discovery = args.mdns;  // publish _zro._tcp through avahi-daemon
+    options.discovery_interface = common.interface;
+    options.registry_url = common.registry;
     Host host(urls[0], options);
     InterruptScope on_interrupt([&host] { host.stop(); });
-    Server server{host, source, s, std::move(replies), args.has("wait-void"), true, 1, {}};
+    Server server{host, source, s, std::move(replies), args.wait_void, true, 1, {}};
     for (const auto& m : s.methods())
         source.on_call_deferred(m.name, [&server, &m](std::vector<Value> call_args, Responder r) {
             server.on_call(m, std::move(call_args), std::move(r));
@@ -204,18 +211,18 @@ int run(const Args& args) {
     for (const auto& p : s.properties())
         if (p.mode == PropertyMode::read_push || p.mode == PropertyMode::read_write)
             source.on_write(p.name, [name = p.name](const Value& requested) {
-                print_line(to_json(Value::map_of({{"event", "write"}, {"property", name}, {"value", requested}})));
+                print_line(json_text(Value::map_of({{"event", "write"}, {"property", name}, {"value", requested}})));
                 return requested;
             });
     auto registration = host.enable_remoting(source, name);
-    print_line(to_json(Value::map_of({{"event", "serving"},
+    print_line(json_text(Value::map_of({{"event", "serving"},
                                       {"object", name},
                                       {"type", s.type_name()},
                                       {"signature", s.signature()},
                                       {"url", host.url()},
                                       {"node_id", host.node_id()}})));
 
-    const bool exit_on_eof = args.has("exit-on-eof");
+    const bool exit_on_eof = args.exit_on_eof;
     LineReader reader;
     while (!interrupted()) {
         if (auto line = reader.next(std::chrono::milliseconds(0))) {
@@ -241,10 +248,26 @@ int run(const Args& args) {
     return 0;
 }
 
+VerbRun define(CLI::App& cmd) {
+    auto args = std::make_shared<ServeArgs>();
+    cmd.add_option("FILE.rep", args->rep_file, "the .rep file of the class to serve")->required();
+    cmd.add_option("-c,--class", args->class_name, "the class to serve (when the file has several)")->type_name("C");
+    cmd.add_option("-n,--name", args->name, "the name to share it under (default: the class name)")->type_name("N");
+    cmd.add_option("-s,--set", args->sets, "an initial value (JSON, or text for strings; repeatable)")
+        ->type_name("PROP=VALUE")
+        ->allow_extra_args(false);
+    cmd.add_option("-r,--reply", args->replies, "answer every call of METHOD with this result (repeatable)")
+        ->type_name("METHOD=JSON")
+        ->allow_extra_args(false);
+    cmd.add_flag("--mdns", args->mdns, "publish it through avahi-daemon (mDNS) so `zro list` finds it without --url");
+    cmd.add_flag("--wait-void", args->wait_void, "answer void methods from stdin too");
+    cmd.add_flag("--exit-on-eof", args->exit_on_eof, "stop serving when stdin closes");
+    cmd.add_option("--allowed", args->allowed, "with --key: the directory of allowed client public keys (*.key)")->type_name("DIR");
+    cmd.add_flag("--allow-any-client", args->allow_any_client, "with --key: encrypt, but admit any client key");
+    return [args](const CommonOptions& common) { return run(common, *args); };
+}
+
 const VerbRegistration reg{{"serve", 70, "host a mock source from a .rep class, driven by stdin",
-                            "usage: zro serve FILE.rep --url URL [--class C] [--name N] [--set PROP=VALUE]...\n"
-                            "                 [--reply METHOD=JSON]... [--wait-void] [--exit-on-eof] [--mdns] [--registry URL]\n"
-                            "                 [--key FILE (--allowed DIR | --allow-any-client)]\n\n"
                             "Hosts a dynamic source of class C (the file's only class by default) under name N (the\n"
                             "class name by default) at URL, with the .rep defaults and the --set values. stdout gets\n"
                             "JSON lines (always JSON): {\"event\":\"serving\",...} once bound, {\"event\":\"call\",\"id\",\n"
@@ -265,16 +288,7 @@ const VerbRegistration reg{{"serve", 70, "host a mock source from a .rep class, 
                             "  zro serve thermostat.rep --url tcp://0.0.0.0:5555 --set temperature=21.5 --reply setMode=true\n"
                             "  ./my_script.py | zro serve device.rep --url tcp://127.0.0.1:5555 | ./my_script_reader.py\n"
                             "  zro serve device.rep --url tcp://0.0.0.0:5555 --key keys/hub.key_secret --allowed clients/",
-                            {{"class", 'c', "C", "the class to serve (when the file has several)"},
-                             {"name", 'n', "N", "the name to share it under (default: the class name)"},
-                             {"set", 's', "PROP=VALUE", "an initial value (JSON, or text for strings)", true},
-                             {"reply", 'r', "METHOD=JSON", "answer every call of METHOD with this result", true},
-                             {"mdns", 0, "", "publish it through avahi-daemon (mDNS) so `zro list` finds it without --url"},
-                             {"wait-void", 0, "", "answer void methods from stdin too"},
-                             {"exit-on-eof", 0, "", "stop serving when stdin closes"},
-                             {"allowed", 0, "DIR", "with --key: the directory of allowed client public keys (*.key)"},
-                             {"allow-any-client", 0, "", "with --key: encrypt, but admit any client key"}},
-                            run}};
+                            define}};
 
 } // namespace
 } // namespace zro::cli

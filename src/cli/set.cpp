@@ -1,23 +1,31 @@
 // zro — shared live objects over ZeroMQ.
 // `zro set OBJ PROP VALUE` and `zro set -` (JSON lines on stdin).
 
-#include "json.hpp"
+#include "json_value.hpp"
 #include "lookup.hpp"
 
 #include <zro/dynamic_replica.hpp>
 
+#include <CLI/CLI.hpp>
+
 namespace zro::cli {
 namespace {
 
+// The new value as given: a JSON value from a stdin line, or a command-line argument.
+struct GivenValue {
+    const Json* json = nullptr;
+    std::string text;
+};
+
 // Sets one property; throws CliError with the matching exit code.
-void set_one(Acquired& a, const std::string& object, const std::string& prop, const Value& raw, bool from_json,
-             const std::string& text, Clock::time_point deadline, std::chrono::milliseconds timeout, bool json_out) {
+void set_one(Acquired& a, const std::string& object, const std::string& prop, const GivenValue& given,
+             Clock::time_point deadline, std::chrono::milliseconds timeout, bool json_out) {
     const Schema& s = a.replica->schema();
     const PropertyDef& p = find_property(s, object, prop);
     if (p.mode != PropertyMode::read_push && p.mode != PropertyMode::read_write)
         throw CliError(Exit::read_only, "property '" + prop + "' of " + object + " is " + std::string(to_string(p.mode)) +
                                             ": only the source changes it");
-    const Value value = from_json ? coerce(raw, p.type, s) : parse_arg(text, p.type, s);
+    const Value value = given.json ? to_value(*given.json, p.type, s) : arg_value(given.text, p.type, s);
     check_value(s, p.type, value, "property '" + prop + "' of " + object);
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() < 1) left = std::chrono::milliseconds(1);
@@ -28,45 +36,57 @@ void set_one(Acquired& a, const std::string& object, const std::string& prop, co
     if (auto err = reply.error()) {
         if (err->code == ErrorCode::timeout)
             throw CliError(Exit::timeout, "no answer to setting " + object + "." + prop + " within " + format_duration(timeout));
-        throw CliError(exit_for(err->code), "setting " + object + "." + prop + " to " + to_json(value) + " failed: " +
+        throw CliError(exit_for(err->code), "setting " + object + "." + prop + " to " + json_text(value) + " failed: " +
                                                 err->message + " (" + std::string(to_string(err->code)) + ")");
     }
     if (json_out)
-        print_line(to_json(Value::map_of({{"object", object}, {"property", prop}, {"value", value}, {"ok", true}})));
+        print_line(json_text(Value::map_of({{"object", object}, {"property", prop}, {"value", value}, {"ok", true}})));
 }
 
-int run(const Args& args) {
-    const auto& pos = args.positional();
-    const auto timeout = args.timeout(std::chrono::seconds(5));
-    if (!pos.empty() && pos[0] == "-") {
-        if (pos.size() > 2) throw CliError(Exit::usage, "usage: zro set - [OBJECT] (see -h)");
-        const std::string rename = pos.size() == 2 ? pos[1] : std::string();
-        const auto urls = target_urls(args, timeout);
-        Node node(args.node_options());
+// `zro set OBJECT PROPERTY VALUE`, or `zro set - [OBJECT]` (then `property` holds that OBJECT).
+struct SetArgs {
+    std::string object, property;
+    std::optional<std::string> value;
+};
+
+int run(const CommonOptions& common, const SetArgs& args) {
+    const auto timeout = common.timeout(std::chrono::seconds(5));
+    if (args.object == "-") {
+        if (args.value) throw CliError(Exit::usage, "after '-' only an OBJECT may follow, no VALUE: the values come from stdin");
+        const std::string& rename = args.property;
+        const auto urls = target_urls(common, timeout);
+        Node node(common.node_options());
         ObjectCache cache(node, urls, timeout);
-        for_each_stdin_json(node, [&](const Value& v, std::size_t n) {
-            const std::string prop = field_string(v, "property");
-            const Value* value = v.is_map() ? v.find("value") : nullptr;
+        for_each_stdin_json(node, [&](const Json& line, std::size_t n) {
+            const std::string prop = field_string(line, "property");
+            const Json* value = field(line, "value");
             if (prop.empty() || !value) return;  // signals, state changes: not for set
-            const std::string object = rename.empty() ? field_string(v, "object") : rename;
+            const std::string object = rename.empty() ? field_string(line, "object") : rename;
             if (object.empty())
                 throw CliError(Exit::usage, "stdin line " + std::to_string(n) + ": no \"object\" (or give OBJECT after '-')");
-            set_one(cache.get(object), object, prop, *value, true, {}, Clock::now() + timeout, timeout, args.json());
+            set_one(cache.get(object), object, prop, {value, {}}, Clock::now() + timeout, timeout, common.json);
         });
         return 0;
     }
-    if (pos.size() != 3) throw CliError(Exit::usage, "usage: zro set OBJECT PROPERTY VALUE, or zro set - (see -h)");
-    const auto urls = target_urls(args, timeout, pos[0]);
+    if (args.property.empty() || !args.value)
+        throw CliError(Exit::usage, "OBJECT needs a PROPERTY and a VALUE (or give '-' to read them from stdin)");
+    const auto urls = target_urls(common, timeout, args.object);
     const auto deadline = Clock::now() + timeout;
-    Node node(args.node_options());
-    auto a = acquire_object(node, urls, pos[0], deadline, timeout);
-    set_one(a, pos[0], pos[1], {}, false, pos[2], deadline, timeout, args.json());
+    Node node(common.node_options());
+    auto a = acquire_object(node, urls, args.object, deadline, timeout);
+    set_one(a, args.object, args.property, {nullptr, *args.value}, deadline, timeout, common.json);
     return 0;
 }
 
+VerbRun define(CLI::App& cmd) {
+    auto args = std::make_shared<SetArgs>();
+    cmd.add_option("OBJECT", args->object, "the object's name, or - for JSON lines on stdin")->required();
+    cmd.add_option("PROPERTY", args->property, "the property to change (after -: the object every line goes to)");
+    cmd.add_option("VALUE", args->value, "the new value: JSON, or text for a string (not after -)");
+    return [args](const CommonOptions& common) { return run(common, *args); };
+}
+
 const VerbRegistration reg{{"set", 40, "change a property (push or set, as its mode says)",
-                            "usage: zro set OBJECT PROPERTY VALUE [--url URL] [--json]\n"
-                            "       zro set - [OBJECT] [--url URL]        (JSON lines on stdin)\n\n"
                             "VALUE is JSON (true, 21.5, \"text\", [1,2], {\"k\":1}); text that is not JSON is taken as a\n"
                             "string, and enum values may be given by name. The value is checked against the schema\n"
                             "before it is sent. READPUSH properties are pushed through the source's setter, READWRITE\n"
@@ -78,8 +98,7 @@ const VerbRegistration reg{{"set", 40, "change a property (push or set, as its m
                             "  zro set SimpleSwitch currState true --url tcp://192.168.1.20:5555\n"
                             "  zro set Thermostat mode Eco\n"
                             "  zro watch Switch --json --url tcp://a:5555 | zro set - Mirror --url tcp://b:5555",
-                            {},
-                            run}};
+                            define}};
 
 } // namespace
 } // namespace zro::cli

@@ -1,10 +1,12 @@
 // zro — shared live objects over ZeroMQ.
 // `zro status OBJ`: lifecycle state, last Suspect reason, gaps, repairs, losses, latencies.
 
-#include "json.hpp"
+#include "json_value.hpp"
 #include "lookup.hpp"
 
 #include <zro/dynamic_replica.hpp>
+
+#include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <optional>
@@ -19,16 +21,20 @@ std::string ms_text(std::chrono::microseconds us) {
 }
 double ms(std::chrono::microseconds us) { return static_cast<double>(us.count()) / 1000.0; }
 
-int run(const Args& args) {
-    if (args.positional().size() != 1) throw CliError(Exit::usage, "usage: zro status OBJECT (see -h)");
-    const std::string object = args.positional()[0];
-    const auto timeout = args.timeout(std::chrono::seconds(5));
-    const auto urls = target_urls(args, timeout, object);
-    const auto sample = args.has("sample") ? parse_duration(args.get("sample"), "--sample") : std::chrono::milliseconds(1000);
+struct StatusArgs {
+    std::string object;
+    std::optional<std::chrono::milliseconds> sample;
     int probes = 5;
-    if (args.has("probes")) probes = std::max(1, std::atoi(args.get("probes").c_str()));
+};
 
-    Node node(args.node_options());
+int run(const CommonOptions& common, const StatusArgs& args) {
+    const std::string& object = args.object;
+    const auto timeout = common.timeout(std::chrono::seconds(5));
+    const auto urls = target_urls(common, timeout, object);
+    const auto sample = args.sample.value_or(std::chrono::milliseconds(1000));
+    const int probes = std::max(1, args.probes);
+
+    Node node(common.node_options());
     InterruptScope on_interrupt([&node] { node.stop(); });
     auto a = acquire_object(node, urls, object, Clock::now() + timeout, timeout);
     DynamicReplica& r = *a.replica;
@@ -52,7 +58,7 @@ int run(const Args& args) {
     std::optional<std::chrono::microseconds> heard_age;
     if (auto heard = r.last_heard())
         heard_age = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - *heard);
-    if (args.json()) {
+    if (common.json) {
         Value::Map rtt;
         if (!rtts.empty()) {
             rtt.emplace_back(Value("min_ms"), Value(ms(rtts.front())));
@@ -60,7 +66,7 @@ int run(const Args& args) {
             rtt.emplace_back(Value("max_ms"), Value(ms(rtts.back())));
             rtt.emplace_back(Value("probes"), Value(static_cast<std::uint64_t>(rtts.size())));
         }
-        print_line(to_json(Value::map_of({
+        print_line(json_text(Value::map_of({
             {"object", object},
             {"type", r.schema().type_name()},
             {"signature", r.source_signature()},
@@ -88,7 +94,7 @@ int run(const Args& args) {
         })));
         return r.valid() ? 0 : static_cast<int>(Exit::failed);
     }
-    const Style sty = style_for(args);
+    const Style sty = style_for(common);
     Table t;
     t.row({"object", sty.bold(object) + "  (class " + r.schema().type_name() + ", signature " + r.source_signature() + ")"});
     t.row({"host", a.host.url + "  node " + a.host.node_id});
@@ -116,8 +122,15 @@ int run(const Args& args) {
     return r.valid() ? 0 : static_cast<int>(Exit::failed);
 }
 
+VerbRun define(CLI::App& cmd) {
+    auto args = std::make_shared<StatusArgs>();
+    cmd.add_option("OBJECT", args->object, "the object's name")->required();
+    add_duration_option(cmd, "--sample", args->sample, "how long to watch the object (default 1s)");
+    cmd.add_option("--probes", args->probes, "request round trips to measure (default 5)")->type_name("N");
+    return [args](const CommonOptions& common) { return run(common, *args); };
+}
+
 const VerbRegistration reg{{"status", 80, "an object's lifecycle state, repairs, losses and latencies",
-                            "usage: zro status OBJECT [--sample T] [--probes N] [--url URL] [--json]\n\n"
                             "Acquires OBJECT, measures the time to Valid (handshake + snapshot) and the round trip\n"
                             "of N requests to its host (the path method calls take), then watches it for --sample T\n"
                             "(default 1 s) and prints its state, the reason of its last Suspect, and the replica's\n"
@@ -127,9 +140,7 @@ const VerbRegistration reg{{"status", 80, "an object's lifecycle state, repairs,
                             "examples:\n"
                             "  zro status SimpleSwitch --url tcp://192.168.1.20:5555\n"
                             "  zro status Thermostat --sample 10s --json",
-                            {{"sample", 0, "T", "how long to watch the object (default 1s)"},
-                             {"probes", 0, "N", "request round trips to measure (default 5)"}},
-                            run}};
+                            define}};
 
 } // namespace
 } // namespace zro::cli

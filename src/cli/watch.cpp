@@ -1,44 +1,44 @@
 // zro — shared live objects over ZeroMQ.
 // `zro watch OBJ [MEMBER...]`: every change, signal and lifecycle event as it arrives.
 
-#include "json.hpp"
+#include "json_value.hpp"
 #include "lookup.hpp"
 
 #include <zro/dynamic_replica.hpp>
 
-#include <cstdlib>
+#include <CLI/CLI.hpp>
+
 #include <set>
 
 namespace zro::cli {
 namespace {
 
-int run(const Args& args) {
-    if (args.positional().empty()) throw CliError(Exit::usage, "usage: zro watch OBJECT [MEMBER...] (see -h)");
-    const std::string object = args.positional()[0];
-    const bool bounded = args.has("timeout");
-    const auto timeout = args.timeout(std::chrono::seconds(5));
-    const auto urls = target_urls(args, timeout, object);
-    const auto start = Clock::now();
-    long long count_limit = -1;
-    if (args.has("count")) {
-        const std::string text = args.get("count");
-        char* end = nullptr;
-        count_limit = std::strtoll(text.c_str(), &end, 10);
-        if (text.empty() || !end || *end || count_limit < 1) throw CliError(Exit::usage, "--count: '" + text + "' is not a positive number");
-    }
-    const bool json = args.json();
-    const bool changes_only = args.has("changes-only");
-    const Style st = style_for(args);
+struct WatchArgs {
+    std::string object;
+    std::vector<std::string> members;
+    long long count = -1;  ///< stop after this many changes and signals; -1: no limit
+    bool changes_only = false;
+};
 
-    Node node(args.node_options());
+int run(const CommonOptions& common, const WatchArgs& args) {
+    const std::string& object = args.object;
+    const bool bounded = common.timeout_given.has_value();
+    const auto timeout = common.timeout(std::chrono::seconds(5));
+    const auto urls = target_urls(common, timeout, object);
+    const auto start = Clock::now();
+    const long long count_limit = args.count;
+    const bool json = common.json;
+    const bool changes_only = args.changes_only;
+    const Style st = style_for(common);
+
+    Node node(common.node_options());
     InterruptScope on_interrupt([&node] { node.stop(); });
     auto a = acquire_object(node, urls, object, start + timeout, timeout);
     DynamicReplica& r = *a.replica;
     const Schema& s = r.schema();
 
     std::set<std::string> members;
-    for (std::size_t i = 1; i < args.positional().size(); ++i) {
-        const std::string& m = args.positional()[i];
+    for (const std::string& m : args.members) {
         if (!s.property_index(m) && !s.signal_index(m)) {
             std::vector<std::string> seen;
             for (const auto& p : s.properties()) seen.push_back(p.name);
@@ -57,7 +57,7 @@ int run(const Args& args) {
         if (json) {
             Value::Map line{{Value("time"), Value(iso_time())}, {Value("object"), Value(object)}};
             for (auto& f : fields) line.push_back(std::move(f));
-            ok = print_line(to_json(Value(std::move(line))));
+            ok = print_line(json_text(Value(std::move(line))));
         } else {
             ok = print_line(st.dim(clock_time()) + "  " + human);
         }
@@ -148,8 +148,16 @@ int run(const Args& args) {
     return 0;
 }
 
+VerbRun define(CLI::App& cmd) {
+    auto args = std::make_shared<WatchArgs>();
+    cmd.add_option("OBJECT", args->object, "the object's name")->required();
+    cmd.add_option("MEMBER", args->members, "the properties and signals to watch (default: all)");
+    cmd.add_option("-n,--count", args->count, "stop after N changes and signals")->type_name("N")->check(positive_number());
+    cmd.add_flag("--changes-only", args->changes_only, "do not print the current values first");
+    return [args](const CommonOptions& common) { return run(common, *args); };
+}
+
 const VerbRegistration reg{{"watch", 60, "print changes, signals and lifecycle events as they arrive",
-                            "usage: zro watch OBJECT [MEMBER...] [--json] [--count N] [--timeout T] [--changes-only]\n\n"
                             "Prints the current values, then every property change and signal of OBJECT (or only of\n"
                             "the named properties and signals) with the time, and lifecycle events: state changes\n"
                             "(Valid, Suspect with its reason), gaps detected and repaired, resynchronisations, lost\n"
@@ -164,9 +172,7 @@ const VerbRegistration reg{{"watch", 60, "print changes, signals and lifecycle e
                             "  zro watch SimpleSwitch --url tcp://192.168.1.20:5555\n"
                             "  zro watch Thermostat temperature --json --count 10\n"
                             "  zro watch Switch --json --url tcp://a:5555 | zro set - Mirror --url tcp://b:5555",
-                            {{"count", 'n', "N", "stop after N changes and signals"},
-                             {"changes-only", 0, "", "do not print the current values first"}},
-                            run}};
+                            define}};
 
 } // namespace
 } // namespace zro::cli

@@ -4,7 +4,8 @@
 
 #include "support/process.hpp"
 
-#include "cli/json.hpp"
+#include "cli/cli.hpp"
+#include "cli/json_value.hpp"
 
 #include <zro/zro.hpp>
 
@@ -103,7 +104,7 @@ Result zro(std::vector<std::string> args, const std::string& input = {}, std::ch
     return r;
 }
 
-Value json(const std::string& text) { return zro::cli::parse_json(text); }
+Value json(const std::string& text) { return zro::cli::to_value(zro::cli::parse_json(text)); }
 
 bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
 
@@ -182,6 +183,99 @@ TEST(CliUsage, UnknownVerbOrOptionIsExit2) {
     r = zro({"get", "X", "--url", "tcp://127.0.0.1:1", "--timeout", "soon"});
     EXPECT_EQ(r.code, 2) << r;
     EXPECT_TRUE(contains(r.err, "not a duration")) << r;
+}
+
+TEST(CliUsage, BadOptionsAreNamedWithTheVerbsHelp) {
+    auto r = zro({"get", "X", "--bogus"});
+    EXPECT_EQ(r.code, 2) << r;
+    EXPECT_EQ(r.err, "zro get: unknown option '--bogus' (zro get -h)\n") << r;
+    r = zro({"watch", "X", "--timeout"});
+    EXPECT_EQ(r.code, 2) << r;
+    EXPECT_EQ(r.err, "zro watch: option --timeout needs a value (T) (zro watch -h)\n") << r;
+    r = zro({"serve", "x.rep", "--url", "tcp://127.0.0.1:0", "--reply"});
+    EXPECT_EQ(r.code, 2) << r;
+    EXPECT_TRUE(contains(r.err, "option --reply needs a value (METHOD=JSON)")) << r;
+    r = zro({"watch", "X", "--count", "zero"});
+    EXPECT_EQ(r.code, 2) << r;
+    EXPECT_TRUE(contains(r.err, "--count: 'zero' is not a positive number")) << r;
+    r = zro({"status", "X", "--sample", "soon"});
+    EXPECT_EQ(r.code, 2) << r;
+    EXPECT_TRUE(contains(r.err, "--sample: 'soon' is not a duration")) << r;
+    r = zro({"inspect"});
+    EXPECT_EQ(r.code, 2) << r;
+    EXPECT_TRUE(contains(r.err, "OBJECT is required")) << r;
+    r = zro({"inspect", "A", "B"});
+    EXPECT_EQ(r.code, 2) << r;
+    EXPECT_TRUE(contains(r.err, "unexpected argument 'B'")) << r;
+    r = zro({"set", "X", "p"});  // the two forms of set and call
+    EXPECT_EQ(r.code, 2) << r;
+    EXPECT_EQ(r.err, "zro set: OBJECT needs a PROPERTY and a VALUE (or give '-' to read them from stdin)\n") << r;
+    r = zro({"call", "-", "X", "extra"});
+    EXPECT_EQ(r.code, 2) << r;
+    EXPECT_TRUE(contains(r.err, "after '-' only an OBJECT may follow")) << r;
+}
+
+TEST(CliUsage, VerbHelpListsTheVerbsArgumentsAndOptions) {
+    const std::vector<std::pair<std::string, std::vector<std::string>>> own = {
+        {"list", {}},
+        {"inspect", {"OBJECT", "--rep"}},
+        {"get", {"OBJECT", "PROPERTY"}},
+        {"set", {"OBJECT", "PROPERTY", "VALUE"}},
+        {"call", {"OBJECT", "METHOD", "ARG"}},
+        {"watch", {"OBJECT", "MEMBER", "-n,--count N", "--changes-only"}},
+        {"serve", {"FILE.rep", "-c,--class C", "-n,--name N", "-s,--set PROP=VALUE", "-r,--reply METHOD=JSON", "--mdns",
+                   "--wait-void", "--exit-on-eof", "--allowed DIR", "--allow-any-client"}},
+        {"status", {"OBJECT", "--sample T", "--probes N"}},
+        {"doctor", {"--avahi-socket PATH", "--no-round-trip"}},
+        {"keygen", {"DIR", "-n,--name N"}},
+    };
+    for (const auto& [verb, items] : own) {
+        const auto h = zro({verb, "--help"});
+        ASSERT_EQ(h.code, 0) << h;
+        EXPECT_TRUE(contains(h.out, "zro " + verb)) << h;  // the usage line
+        for (const auto& item : items) EXPECT_TRUE(contains(h.out, item)) << verb << ": " << item << "\n" << h;
+        for (const char* common : {"-u,--url URL", "--registry URL", "-t,--timeout T", "--key FILE", "-j,--json", "--no-color"})
+            EXPECT_TRUE(contains(h.out, common)) << verb << ": " << common << "\n" << h;
+    }
+}
+
+TEST(CliUsage, BadJsonNamesItsOffset) {
+    // The line breaks off at the ']' at offset 17; no host is asked before the line is read.
+    auto r = zro({"call", "-", "--url", "tcp://127.0.0.1:1"}, "{\"object\":\"Mock\",]\n");
+    EXPECT_EQ(r.code, 2) << r;
+    EXPECT_TRUE(contains(r.err, "zro call: stdin line 1: bad JSON: ")) << r;
+    EXPECT_TRUE(contains(r.err, " at offset 17 in '{\"object\":\"Mock\",]'")) << r;
+    // A text that ends too early: the offset is its length.
+    r = zro({"set", "-", "--url", "tcp://127.0.0.1:1"}, "\n[1,2\n");
+    EXPECT_EQ(r.code, 2) << r;
+    EXPECT_TRUE(contains(r.err, "stdin line 2: bad JSON: ")) << r;
+    EXPECT_TRUE(contains(r.err, "unexpected end of input")) << r;
+    EXPECT_TRUE(contains(r.err, " at offset 4 in '[1,2'")) << r;
+}
+
+TEST(CliJson, FitsJsonToSchemaTypesAndPrintsValuesBack) {
+    using namespace zro::cli;
+    zro::Schema schema("T");
+    schema.add_enum("Mode", {{"Eco", 1}, {"Boost", 5}});
+    EXPECT_EQ(to_value(parse_json("21"), "double", schema), Value(21.0));
+    EXPECT_EQ(to_value(parse_json("3.0"), "int32", schema), Value(3));
+    EXPECT_EQ(to_value(parse_json("\"Mode::Boost\""), "Mode", schema), Value(5));
+    EXPECT_EQ(value_text(Value(5), "Mode", schema), "Boost (5)");
+    const Value bytes = to_value(parse_json("{\"$bytes\":\"00ff\"}"), "bytes", schema);
+    EXPECT_EQ(bytes, Value(Value::Bytes{{0x00, 0xff}}));
+    EXPECT_EQ(json_text(bytes), "{\"$bytes\":\"00ff\"}");
+    const Value names = to_value(parse_json("{\"2\":\"two\",\"1\":\"one\"}"), "map<int32,string>", schema);
+    EXPECT_EQ(names, Value(Value::Map{{Value(2), Value("two")}, {Value(1), Value("one")}}));
+    EXPECT_EQ(json_text(names), "{\"2\":\"two\",\"1\":\"one\"}");  // member order kept
+    EXPECT_EQ(to_value(parse_json("[[1,\"one\"]]"), "map<int32,string>", schema), Value(Value::Map{{Value(1), Value("one")}}));
+    EXPECT_EQ(to_value(parse_json("[\"Eco\",5]"), "list<Mode>", schema), (Value{1, 5}));
+    // Text that is not JSON is a string; a value that does not fit is left for the schema check.
+    EXPECT_EQ(arg_value("hall", "string", schema), Value("hall"));
+    EXPECT_EQ(arg_value("Turbo", "Mode", schema), Value("Turbo"));
+    EXPECT_EQ(to_value(parse_json("18446744073709551615")), Value(std::uint64_t{18446744073709551615u}));
+    EXPECT_EQ(json_text(Value(2.0)), "2.0");  // stays a double when read back
+    EXPECT_EQ(json_text(Value("a\"\n\x01")), "\"a\\\"\\n\\u0001\"");
+    EXPECT_THROW(parse_json(std::string(300, '[') + std::string(300, ']')), zro::cli::CliError);
 }
 
 TEST(CliUsage, DiscoveryUnreachableIsExit8) {
@@ -380,7 +474,7 @@ TEST_F(Cli, CallAnsweredFromServeStdin) {
     const Value c = mock().next("\"method\":\"echo\"");
     EXPECT_EQ(c.at("answered"), Value("stdin"));
     EXPECT_EQ(c.at("args"), (Value{"ping"}));
-    ASSERT_TRUE(mock().proc->send("{\"reply\":" + zro::cli::to_json(c.at("id")) + ",\"result\":\"pong\"}"));
+    ASSERT_TRUE(mock().proc->send("{\"reply\":" + zro::cli::json_text(c.at("id")) + ",\"result\":\"pong\"}"));
     auto line = caller.wait_for([](const std::string& s) { return contains(s, "result"); }, 5s);
     ASSERT_TRUE(line) << caller.tail();
     EXPECT_EQ(json(line->text).at("result"), Value("pong"));
@@ -391,7 +485,7 @@ TEST_F(Cli, CallAnsweredFromServeStdin) {
     // An error answer fails the call (exit 1) with the text given.
     Process failing("zro call echo (error)", {zro_bin, "call", "Mock", "echo", "x", "--url", mock().url});
     const Value c2 = mock().next("\"method\":\"echo\"");
-    ASSERT_TRUE(mock().proc->send("{\"reply\":" + zro::cli::to_json(c2.at("id")) + ",\"error\":\"no echo today\"}"));
+    ASSERT_TRUE(mock().proc->send("{\"reply\":" + zro::cli::json_text(c2.at("id")) + ",\"error\":\"no echo today\"}"));
     st = failing.wait_exit(5s);
     ASSERT_TRUE(st);
     EXPECT_EQ(WEXITSTATUS(*st), 1);
@@ -471,7 +565,7 @@ TEST_F(Cli, WatchJsonPipedIntoSetMirrorsAnotherObject) {
     auto st = sh.wait_exit(10s);
     ASSERT_TRUE(st) << sh.tail();
     EXPECT_EQ(WEXITSTATUS(*st), 0) << sh.tail();
-    EXPECT_EQ(zro({"get", "Mirror", "level", "--url", mirror.url}).out, zro::cli::to_json(level) + "\n");
+    EXPECT_EQ(zro({"get", "Mirror", "level", "--url", mirror.url}).out, zro::cli::json_text(level) + "\n");
     EXPECT_EQ(zro({"get", "Mirror", "history", "--url", mirror.url}).out, "[4,5,6]\n");
 }
 

@@ -54,6 +54,11 @@ pcfile=$(find "$prefix" -name zro.pc -print -quit)
 [[ -n "$pcfile" ]] || { echo "check_install: zro.pc not installed" >&2; exit 1; }
 [[ -f "$(dirname "$config")/zroConfigVersion.cmake" ]] \
   || { echo "check_install: zroConfigVersion.cmake not installed" >&2; exit 1; }
+# nlohmann-json and CLI11 are the zro command line's own dependencies, not the library's.
+if grep -l -i -E 'nlohmann|CLI11' "$(dirname "$config")"/*.cmake "$pcfile" >&2; then
+  echo "check_install: the installed package names a dependency of the zro command line (above)" >&2
+  exit 1
+fi
 
 step "find_package(zro): configuring and building the consumer"
 cmake -S "$here/consumer" -B "$tmp/consumer-build" \
