@@ -153,6 +153,14 @@ std::vector<std::shared_ptr<ReplicaCore>> NodeCore::all_replicas() const {
 
 void NodeCore::tick() {
     const auto now = Loop::Clock::now();
+    // A late tick means this node's own loop was busy (a long callback, a big replay): what the
+    // hosts sent meanwhile may still wait unread in the sockets, so silence cannot be judged
+    // now. Skip this round; the next one, a quarter interval later, comes after the sockets were
+    // read (Fault.SlowReplicaCallbacks: a replica busy 3 s in its own callbacks took its host
+    // for silent while the host's heartbeats sat in its SUB socket).
+    const bool late = last_tick_ != Loop::Clock::time_point{} && now - last_tick_ > 2 * tick_period_;
+    last_tick_ = now;
+    if (late) return;
     for (auto& l : links_) l->tick(now);
     for (auto& r : all_replicas()) r->tick(now);
 }

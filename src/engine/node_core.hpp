@@ -81,6 +81,7 @@ private:
     std::unordered_map<std::string, std::vector<std::shared_ptr<ReplicaCore>>> replicas_;
     Loop::TimerId tick_timer_ = 0;
     std::chrono::milliseconds tick_period_{0};
+    Loop::Clock::time_point last_tick_{};  ///< when tick() last ran (a late tick judges nothing)
     bool shut_down_ = false;
 };
 

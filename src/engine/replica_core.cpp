@@ -294,6 +294,7 @@ void ReplicaCore::on_snapshot(Link& from, Decoded<Snapshot>& answer) {
 
 void ReplicaCore::on_replayed(Link& from, const Decoded<Replayed>& answer) {
     if (!owner_ || sync_ != Sync::repairing || request_link_ != &from || link_ != &from) return;
+    last_heard_ = Loop::Clock::now();  // an answer from our host proves it alive, as a publication does
     auto self = shared_from_this();
     try {
         const auto* m = std::get_if<Replayed>(&answer);

@@ -16,12 +16,22 @@ using zro::detail::Loop;
 TEST(Loop, OneShotAndRepeatingTimersFireInOrder) {
     auto loop = std::make_shared<Loop>();
     std::vector<int> order;
-    loop->add_timer(30ms, [&] { order.push_back(2); });
-    loop->add_timer(10ms, [&] { order.push_back(1); });
     int ticks = 0;
+    // Stops 20 ms after everything fired (so a cancelled repeating timer had time to misfire),
+    // not at a fixed time: a loaded machine may run the timers late, never out of order.
+    auto done = [&] {
+        if (ticks == 3 && order.size() == 2) loop->add_timer(20ms, [&] { loop->stop(); });
+    };
+    loop->add_timer(30ms, [&] { order.push_back(2); done(); });
+    loop->add_timer(10ms, [&] { order.push_back(1); done(); });
     Loop::TimerId rep = 0;
-    rep = loop->add_timer(5ms, [&] { if (++ticks == 3) loop->cancel_timer(rep); }, true);
-    loop->add_timer(60ms, [&] { loop->stop(); });
+    rep = loop->add_timer(5ms, [&] {
+        if (++ticks == 3) {
+            loop->cancel_timer(rep);
+            done();
+        }
+    }, true);
+    loop->add_timer(10s, [&] { loop->stop(); });  // a bound if a timer never fires
     loop->run();
     EXPECT_EQ(order, (std::vector<int>{1, 2}));
     EXPECT_EQ(ticks, 3);
