@@ -27,8 +27,8 @@ TEST(Loop, OneShotAndRepeatingTimersFireInOrder) {
     Loop::TimerId rep = 0;
     rep = loop->add_timer(5ms, [&] {
         if (++ticks == 3) {
-            loop->cancel_timer(rep);
             done();
+            loop->cancel_timer(rep);  // last: it destroys this callback
         }
     }, true);
     loop->add_timer(10s, [&] { loop->stop(); });  // a bound if a timer never fires
