@@ -30,7 +30,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port() { echo $(( 41000 + RANDOM % 9000 )); }
+# A port below the kernel's ephemeral range (32768-60999 by default), where the ports other tests
+# bind as ":0" and every outgoing connection's local port land, and that nothing listens on now.
+# A collision is still possible (another script picking the same port), so start_source retries.
+port() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$(( 20000 + RANDOM % 12000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  echo "check_demo_pairs: found no free port in 20000-32000" >&2; return 1
+}
 fail() { echo "check_demo_pairs: $*" >&2; for f in "$tmp"/*.out; do echo "--- $f"; cat "$f"; done >&2; exit 1; }
 
 # Waits up to $3 seconds until file $1 has at least $2 lines matching $4.
@@ -43,13 +53,29 @@ wait_for() {
   return 1
 }
 
+# start_source OUT PROGRAM ARGS...: starts a source on a fresh port (its URL is appended to the
+# arguments as --url URL) and sets $url and $source_pid. A port that turns out to be taken (the
+# program exits at once with "Address already in use") is replaced by another, up to 5 times.
+start_source() {
+  local out=$1; shift
+  for _ in 1 2 3 4 5; do
+    url="tcp://127.0.0.1:$(port)"
+    "$@" --url "$url" >"$out" 2>&1 &
+    source_pid=$!
+    pids+=("$source_pid")
+    sleep 0.3
+    if kill -0 "$source_pid" 2>/dev/null || ! grep -q "Address already in use" "$out"; then return 0; fi
+    wait "$source_pid" 2>/dev/null || true
+    echo "check_demo_pairs: $url was taken, trying another port" >&2
+  done
+  fail "no port could be bound"
+}
+
 pair() {  # source replica
-  local src=$1 rep=$2 url="tcp://127.0.0.1:$(port)"
+  local src=$1 rep=$2
   local so="$tmp/$src-$rep.src.out" ro="$tmp/$src-$rep.rep.out"
-  "$demos/simpleswitch/$src" --url "$url" --period-ms 150 --heartbeat-ms 100 >"$so" 2>&1 &
-  local sp=$!
-  pids+=("$sp")
-  sleep 0.3
+  start_source "$so" "$demos/simpleswitch/$src" --period-ms 150 --heartbeat-ms 100
+  local sp=$source_pid
   "$demos/simpleswitch/$rep" --url "$url" --heartbeat-ms 100 >"$ro" 2>&1 &
   local rp=$!
   pids+=("$rp")
@@ -66,10 +92,7 @@ pair simpleswitch_source simpleswitch_replica
 pair simpleswitch_source simpleswitch_dynamic_replica
 pair simpleswitch_dynamic_source simpleswitch_replica
 
-url="tcp://127.0.0.1:$(port)"
-"$demos/minutetimer/minutetimer_source" --url "$url" --period-ms 100 >"$tmp/mt.src.out" 2>&1 &
-pids+=("$!")
-sleep 0.3
+start_source "$tmp/mt.src.out" "$demos/minutetimer/minutetimer_source" --period-ms 100
 timeout 30 "$demos/minutetimer/minutetimer_replica" --url "$url" --ticks 5 >"$tmp/mt.rep.out" 2>&1 || fail "minutetimer_replica failed"
 grep -q "^Initialized at .* with 2 presets and zones CET=1 UTC=0$" "$tmp/mt.rep.out" || fail "minutetimer: no initialization line"
 grep -q "^Preset 2 is News at 101.1 MHz$" "$tmp/mt.rep.out" || fail "minutetimer: slot returning a POD"

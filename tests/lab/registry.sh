@@ -6,7 +6,9 @@ set -uo pipefail
 
 peer=$(readlink -f "$1"); case_=$2
 work=$(mktemp -d "/tmp/zro-registry-$case_.XXXXXX")
-base=$((21000 + ($$ % 3000) * 10))
+# Ports below the kernel's ephemeral range (32768-60999), where ":0" binds and outgoing
+# connections take theirs (a base up there collided with them in CI), spread by pid.
+base=$((21000 + ($$ % 1100) * 10))
 reg="tcp://127.0.0.1:$base"
 pids=()
 cleanup() {
