@@ -2,10 +2,6 @@
 #include "discovery/agent.hpp"
 
 #include "core/log.hpp"
-#include "engine/host_engine.hpp"
-#include "engine/link.hpp"
-#include "engine/node_core.hpp"
-#include "engine/replica_core.hpp"
 #include "wire/url.hpp"
 
 #include <zro/error.hpp>
@@ -54,15 +50,15 @@ std::string local_address_towards(const std::string& address) {
 
 } // namespace
 
-DiscoveryAgent::DiscoveryAgent(NodeCore& node) : node_(node) {}
+DiscoveryAgent::DiscoveryAgent(DiscoveryPort& node) : node_(node) {}
 
 DiscoveryAgent::~DiscoveryAgent() { shutdown(); }
 
-void DiscoveryAgent::start(std::unique_ptr<DynamicReplica> registry) {
-    const auto& o = node_.options_;
+void DiscoveryAgent::start() {
+    const auto& o = node_.options();
     if (o.discovery) {
         std::weak_ptr<DiscoveryAgent> weak = weak_from_this();
-        auto loop = node_.loop;
+        auto loop = node_.loop();
         discovery::Mdns::Callbacks cb;
         cb.found = [weak, loop](const discovery::ResolvedService& s) {
             loop->post([weak, s] {
@@ -87,28 +83,20 @@ void DiscoveryAgent::start(std::unique_ptr<DynamicReplica> registry) {
         mdns_ = std::make_unique<discovery::Mdns>(o.discovery_interface, std::move(cb));
         mdns_->start(/*browse=*/true);
     }
-    registry_ = std::move(registry);
-    if (registry_) {
+    if (RegistryClient* registry = node_.registry()) {
         std::weak_ptr<DiscoveryAgent> weak = weak_from_this();
-        registry_->on_property_changed([weak](std::string_view name, const Value&) {
-            if (name != "sources") return;
-            if (auto self = weak.lock()) self->registry_changed();
-        });
-        registry_->on_initialized([weak] {
-            if (auto self = weak.lock()) self->registry_changed();
-        });
-        registry_->on_state_changed([weak](ReplicaState now, ReplicaState) {
+        registry->on_change([weak](bool valid) {
             auto self = weak.lock();
             if (!self) return;
-            if (now != ReplicaState::valid) self->registered_ = false;  // re-register when it is back
+            if (!valid) self->registered_ = false;  // re-register when it is back
             else self->registry_changed();
         });
     }
-    timer_ = node_.loop->add_timer(tick_period, [this] { tick(); }, true);
+    timer_ = node_.loop()->add_timer(tick_period, [this] { tick(); }, true);
 }
 
 void DiscoveryAgent::wanted(const std::string& name) {
-    if (name == "Registry" && registry_) return;  // our own registry replica
+    if (name == "Registry" && node_.registry()) return;  // the node's own registry replica
     if (wanted_.insert(name).second) {
         ++wants_version_;
         reconcile();
@@ -118,7 +106,7 @@ void DiscoveryAgent::wanted(const std::string& name) {
 void DiscoveryAgent::shutdown() {
     if (shut_down_) return;
     shut_down_ = true;
-    if (timer_) node_.loop->cancel_timer(timer_);
+    if (timer_) node_.loop()->cancel_timer(timer_);
     timer_ = 0;
     if (mdns_) {
         const bool was_published = !published_key_.empty();
@@ -126,13 +114,13 @@ void DiscoveryAgent::shutdown() {
         if (was_published) log(LogLevel::info, "discovery: withdrew the mDNS service");
         mdns_.reset();
     }
-    if (registry_ && node_.host && registered_ && registry_->valid()) {
+    RegistryClient* registry = node_.registry();
+    if (registry && node_.hosted() && registered_ && registry->valid()) {
         // Deregister, best effort: the request is queued but not waited for (pumping the loop
         // here would run user timers whose captures may already be gone). If it is lost with
         // the closing sockets, the entries expire after 3 heartbeats.
-        (void)registry_->invoke("unregister_host", {node_.node_id}, std::chrono::milliseconds(500));
+        (void)registry->invoke("unregister_host", {node_.node_id()}, std::chrono::milliseconds(500));
     }
-    registry_.reset();
 }
 
 // ---- mDNS ----------------------------------------------------------------------------------------
@@ -166,7 +154,7 @@ void DiscoveryAgent::on_found(const discovery::ResolvedService& s) {
     auto [it, is_new] = hosts_.try_emplace(id);
     HostInfo& h = it->second;
     h.instances.insert(key);
-    const auto& iface_opt = node_.options_.discovery_interface;
+    const auto& iface_opt = node_.options().discovery_interface;
     if (is_new || h.url != url) {
         std::string why;
         if (!iface_opt.empty()) why = "the IPv4 address announced on " + s.interface + " (discovery_interface=" + iface_opt + ")";
@@ -228,12 +216,15 @@ void DiscoveryAgent::ask_list(const std::string& node_id) {
     const std::string url = h.url;
     node_.connect_to(url);
     made_.try_emplace(url, Loop::Clock::now());
-    for (auto& link : node_.links()) {
-        if (link->url() != url) continue;
-        auto reply = link->list_objects(std::chrono::seconds(5));
+    auto reply = node_.list_objects(url, std::chrono::seconds(5));
+    if (!reply) {
+        h.list_pending = false;
+        return;
+    }
+    {
         std::weak_ptr<DiscoveryAgent> weak = weak_from_this();
         const auto version = wants_version_;
-        reply.then([weak, node_id, version](const PendingReply<Value>& r) {
+        reply->then([weak, node_id, version](const PendingReply<Value>& r) {
             auto self = weak.lock();
             if (!self) return;
             auto hit = self->hosts_.find(node_id);
@@ -250,7 +241,6 @@ void DiscoveryAgent::ask_list(const std::string& node_id) {
             hit->second.listed_wants = version;
             self->reconcile();
         });
-        return;
     }
 }
 
@@ -272,9 +262,7 @@ void DiscoveryAgent::reconcile() {
             why.try_emplace(e.url, "'" + e.name + "' (registry, node " + e.node_id + ")");
         }
     for (const auto& url : needed) {
-        bool have = false;
-        for (auto& l : node_.links()) have = have || l->url() == url;
-        if (!have) {
+        if (!node_.has_link(url)) {
             log(LogLevel::info, "discovery: connecting to ", url, " for ", why[url]);
             try {
                 node_.connect_to(url);
@@ -301,10 +289,7 @@ void DiscoveryAgent::tick() {
     for (auto& [url, since] : made_) {
         bool in_use = needed_.count(url) > 0;
         for (auto& h : hosts_) in_use = in_use || (h.second.url == url && h.second.list_pending);
-        if (!in_use) {
-            for (auto& r : node_.all_replicas())
-                if (r->link() && r->link()->url() == url) in_use = true;
-        }
+        in_use = in_use || node_.link_in_use(url);
         if (in_use) since = now;
         else if (now - since > unneeded_grace) drop.push_back(url);
     }
@@ -317,24 +302,26 @@ void DiscoveryAgent::tick() {
 
 std::vector<Value> DiscoveryAgent::my_entries() const {
     std::vector<Value> out;
-    if (!node_.host) return out;
+    const auto hosted = node_.hosted();
+    if (!hosted) return out;
     const std::string url = registered_url();
-    for (auto& o : node_.host->object_list()) {
+    for (auto& o : hosted->objects) {
         if (o[0] == "Registry") continue;
         Value::Map m;
         m.emplace_back(Value("name"), Value(o[0]));
         m.emplace_back(Value("type"), Value(o[1]));
         m.emplace_back(Value("signature"), Value(o[2]));
         m.emplace_back(Value("url"), Value(url));
-        m.emplace_back(Value("node_id"), Value(node_.node_id));
+        m.emplace_back(Value("node_id"), Value(node_.node_id()));
         out.emplace_back(std::move(m));
     }
     return out;
 }
 
 void DiscoveryAgent::publish_if_changed() {
-    if (!mdns_ || !node_.host || !mdns_ok_) return;
-    const auto list = node_.host->object_list();
+    const auto hosted = node_.hosted();
+    if (!mdns_ || !hosted || !mdns_ok_) return;
+    const auto& list = hosted->objects;
     std::string key;
     std::vector<std::string> names;
     for (auto& o : list) {
@@ -345,28 +332,30 @@ void DiscoveryAgent::publish_if_changed() {
     if (key == published_key_) return;
     wire::Url u;
     try {
-        u = wire::parse_url(node_.host->url());
+        u = wire::parse_url(hosted->url);
     } catch (const Error&) {
         return;
     }
     if (u.scheme != "tcp") {
-        if (published_key_ != "-") log(LogLevel::warn, "discovery: not publishing on mDNS: host URL ", node_.host->url(), " is not tcp://");
+        if (published_key_ != "-") log(LogLevel::warn, "discovery: not publishing on mDNS: host URL ", hosted->url, " is not tcp://");
         published_key_ = "-";
         return;
     }
-    const auto& o = node_.options_;
-    std::string label = o.name != node_.node_id ? o.name : "zro on " + host_name();
-    const std::string suffix = " (" + node_.node_id.substr(0, 8) + ")";
+    const auto& o = node_.options();
+    std::string label = o.name != node_.node_id() ? o.name : "zro on " + host_name();
+    const std::string suffix = " (" + node_.node_id().substr(0, 8) + ")";
     if (label.size() + suffix.size() > 63) label.resize(63 - suffix.size());
     const auto port = static_cast<std::uint16_t>(std::stoul(u.port));
-    mdns_->publish(label + suffix, port, discovery::make_txt(node_.node_id, names));
+    mdns_->publish(label + suffix, port, discovery::make_txt(node_.node_id(), names));
     published_key_ = key;
 }
 
 // ---- registry ----------------------------------------------------------------------------------
 
 std::string DiscoveryAgent::registered_url() const {
-    const std::string& url = node_.host->url();
+    const auto hosted = node_.hosted();
+    if (!hosted) return {};
+    const std::string url = hosted->url;
     wire::Url u;
     try {
         u = wire::parse_url(url);
@@ -377,7 +366,7 @@ std::string DiscoveryAgent::registered_url() const {
     // A wildcard address means nothing to others: use the address that reaches the registry.
     std::string reg_host;
     try {
-        reg_host = wire::parse_url(node_.options_.registry_url).address;
+        reg_host = wire::parse_url(node_.options().registry_url).address;
     } catch (const Error&) {}
     std::string local = local_address_towards(reg_host);
     if (local.empty()) local = "127.0.0.1";
@@ -385,10 +374,11 @@ std::string DiscoveryAgent::registered_url() const {
 }
 
 void DiscoveryAgent::registry_changed() {
-    if (!registry_ || !registry_->valid()) return;
+    RegistryClient* registry = node_.registry();
+    if (!registry || !registry->valid()) return;
     std::vector<RegistryEntry> entries;
     try {
-        for (const Value& e : registry_->property("sources").as_list()) {
+        for (const Value& e : registry->sources().as_list()) {
             RegistryEntry r;
             for (const auto& [k, v] : e.as_map()) {
                 if (!k.is_string() || !v.is_string()) continue;
@@ -407,7 +397,8 @@ void DiscoveryAgent::registry_changed() {
 }
 
 void DiscoveryAgent::registry_tick() {
-    if (!registry_ || !node_.host || !registry_->valid() || register_pending_) return;
+    RegistryClient* registry = node_.registry();
+    if (!registry || !node_.hosted() || !registry->valid() || register_pending_) return;
     const auto entries = my_entries();
     std::string key;
     for (auto& e : entries) key += e.to_string();
@@ -415,8 +406,8 @@ void DiscoveryAgent::registry_tick() {
     std::weak_ptr<DiscoveryAgent> weak = weak_from_this();
     if (!registered_ || key != registered_key_) {
         register_pending_ = true;
-        auto reply = registry_->invoke("register_host",
-                                       {node_.node_id, registered_url(), Value(Value::List(entries.begin(), entries.end())),
+        auto reply = registry->invoke("register_host",
+                                       {node_.node_id(), registered_url(), Value(Value::List(entries.begin(), entries.end())),
                                         static_cast<std::uint64_t>(node_.heartbeat().count())},
                                        std::chrono::seconds(5));
         reply.then([weak, key](const PendingReply<Value>& r) {
@@ -437,7 +428,7 @@ void DiscoveryAgent::registry_tick() {
     if (now - last_refresh_ < node_.heartbeat()) return;
     last_refresh_ = now;
     register_pending_ = true;
-    auto reply = registry_->invoke("refresh", {node_.node_id}, std::chrono::seconds(5));
+    auto reply = registry->invoke("refresh", {node_.node_id()}, std::chrono::seconds(5));
     reply.then([weak](const PendingReply<Value>& r) {
         auto self = weak.lock();
         if (!self) return;

@@ -1,7 +1,8 @@
 // zro — shared live objects over ZeroMQ.
 #pragma once
 /// \file
-/// DiscoveryAgent: a node's discovery (docs/DISCOVERY.md). Owned by NodeCore when
+/// DiscoveryAgent: a node's discovery (docs/DISCOVERY.md), behind the engine's `Discovery`
+/// interface and reaching the node only through `DiscoveryPort`. Owned by NodeCore when
 /// `NodeOptions::discovery` or `registry_url` is set; lives on the node's loop thread.
 ///
 /// It only ever turns "object X is at URL U" into `connect_to(U)` (and drops connections it made
@@ -10,9 +11,8 @@
 /// registers its sources with the registry.
 
 #include "discovery/mdns.hpp"
+#include "engine/discovery_port.hpp"
 #include "loop/loop.hpp"
-
-#include <zro/dynamic_replica.hpp>
 
 #include <map>
 #include <memory>
@@ -22,22 +22,19 @@
 
 namespace zro::detail {
 
-class NodeCore;
-
-class DiscoveryAgent : public std::enable_shared_from_this<DiscoveryAgent> {
+class DiscoveryAgent final : public Discovery, public std::enable_shared_from_this<DiscoveryAgent> {
 public:
-    explicit DiscoveryAgent(NodeCore& node);
-    ~DiscoveryAgent();
+    /// `node`: the engine's side (engine/discovery_port.hpp), which outlives the agent.
+    explicit DiscoveryAgent(DiscoveryPort& node);
+    ~DiscoveryAgent() override;
 
-    /// Starts mDNS (if enabled) and the periodic work. `registry`: the node's replica of the
-    /// registry object (when `registry_url` is set). Loop thread (or before the loop runs).
-    void start(std::unique_ptr<DynamicReplica> registry);
-    /// A replica named `name` was acquired on this node.
-    void wanted(const std::string& name);
+    /// Starts mDNS (if enabled), follows the node's registry (if any) and starts the periodic
+    /// work. Loop thread (or before the loop runs).
+    void start();
+    void wanted(const std::string& name) override;
     /// Withdraws the mDNS service (synchronously), asks the registry to drop this host's entries
     /// (best effort, not waited for), stops mDNS.
-    /// Called first by NodeCore::shutdown, before any socket closes. Idempotent.
-    void shutdown();
+    void shutdown() override;
 
     /// Last status of the avahi connection (for tests and `zro`): ok, and a message.
     bool mdns_ok() const noexcept { return mdns_ok_; }
@@ -69,11 +66,10 @@ private:
     std::vector<Value> my_entries() const;
     std::string registered_url() const;
 
-    NodeCore& node_;
+    DiscoveryPort& node_;
     std::unique_ptr<discovery::Mdns> mdns_;
     bool mdns_ok_ = false;
     std::string mdns_status_;
-    std::unique_ptr<DynamicReplica> registry_;
     Loop::TimerId timer_ = 0;
     bool shut_down_ = false;
 

@@ -12,10 +12,13 @@
 #include <zro/host.hpp>
 #include <zro/log.hpp>
 #include <zro/node.hpp>
+#include <zro/options.hpp>
 #include <zro/pending_reply.hpp>
 #include <zro/persisted_store.hpp>
 #include <zro/replica.hpp>
+#include <zro/replica_status.hpp>
 #include <zro/schema.hpp>
 #include <zro/security.hpp>
 #include <zro/source.hpp>
+#include <zro/type.hpp>
 #include <zro/value.hpp>

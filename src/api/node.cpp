@@ -3,38 +3,67 @@
 #include <zro/node.hpp>
 
 #include "discovery/agent.hpp"
-#include "engine/host_engine.hpp"
+#include "engine/client/client_trust.hpp"
+#include "engine/client/replica_core.hpp"
+#include "engine/host/host_engine.hpp"
+#include "engine/host/host_security.hpp"
 #include "engine/node_core.hpp"
-#include "engine/link.hpp"
-#include "engine/replica_core.hpp"
-#include "engine/security.hpp"
 #include "wire/url.hpp"
 
 #include <optional>
 
 namespace zro {
 
+namespace {
+
+/// The node's registry connection (engine/discovery_port.hpp): a dynamic replica of the
+/// `Registry` object, owned by the node; discovery only uses it.
+class ReplicaRegistryClient final : public detail::RegistryClient {
+public:
+    explicit ReplicaRegistryClient(std::unique_ptr<DynamicReplica> replica) : replica_(std::move(replica)) {}
+    bool valid() const override { return replica_->valid(); }
+    Value sources() const override { return replica_->property("sources"); }
+    PendingReply<Value> invoke(const std::string& method, std::vector<Value> args,
+                               std::chrono::milliseconds timeout) override {
+        return replica_->invoke(method, std::move(args), timeout);
+    }
+    void on_change(std::function<void(bool)> fn) override {
+        auto shared = std::make_shared<std::function<void(bool)>>(std::move(fn));
+        DynamicReplica* r = replica_.get();
+        replica_->on_property_changed([shared, r](std::string_view name, const Value&) {
+            if (name == "sources") (*shared)(r->valid());
+        });
+        replica_->on_initialized([shared, r] { (*shared)(r->valid()); });
+        replica_->on_state_changed([shared](ReplicaState now, ReplicaState) { (*shared)(now == ReplicaState::valid); });
+    }
+
+private:
+    std::unique_ptr<DynamicReplica> replica_;
+};
+
+} // namespace
+
 void Timer::cancel() {
     if (auto core = core_.lock()) {
         const auto id = id_;
-        core->exec([&] { core->loop->cancel_timer(id); });
+        core->exec([&] { core->loop()->cancel_timer(id); });
     }
     core_.reset();
 }
 
 Node::Node(NodeOptions options) : core_(std::make_shared<detail::NodeCore>(std::move(options))) {
-    const auto& o = core_->options_;
+    const auto& o = core_->options();
     if (!o.discovery && o.registry_url.empty()) return;
     // Discovery (discovery/agent.hpp). The registry replica is acquired before the agent is
     // installed, so "Registry" itself is not looked up by discovery.
-    auto agent = std::make_shared<detail::DiscoveryAgent>(*core_);
-    std::unique_ptr<DynamicReplica> registry;
+    std::unique_ptr<detail::RegistryClient> registry;
     if (!o.registry_url.empty()) {
         connect_to(o.registry_url);
-        registry = acquire_dynamic("Registry");
+        registry = std::make_unique<ReplicaRegistryClient>(acquire_dynamic("Registry"));
     }
-    core_->discovery = agent;
-    agent->start(std::move(registry));
+    auto agent = std::make_shared<detail::DiscoveryAgent>(*core_);
+    core_->start_discovery(std::move(registry), agent);
+    agent->start();
 }
 
 Node::~Node() {
@@ -59,9 +88,7 @@ PendingReply<Value> Node::list_objects(std::string_view url, std::chrono::millis
     std::optional<PendingReply<Value>> reply;
     core_->exec([&] {
         core_->connect_to(url);
-        const std::string canonical = detail::wire::parse_url(url).str();
-        for (auto& link : core_->links())
-            if (link->url() == canonical) reply.emplace(link->list_objects(timeout));
+        reply = core_->list_objects(detail::wire::parse_url(url).str(), timeout);
     });
     return *reply;
 }
@@ -69,58 +96,59 @@ PendingReply<Value> Node::list_objects(std::string_view url, std::chrono::millis
 void Node::hint_server_key(std::string_view url, std::string_view z85_key) {
     const std::string canonical = detail::wire::parse_url(url).str();
     const std::string key(z85_key);
-    core_->exec([&] { core_->trust->hint(canonical, key); });
+    core_->exec([&] { core_->trust()->hint(canonical, key); });
 }
 
-void Node::run() { core_->loop->run(); }
+void Node::run() { core_->loop()->run(); }
 
 void Node::run_for(std::chrono::milliseconds duration) {
-    auto loop = core_->loop;
+    auto loop = core_->loop();
     const auto timer = loop->add_timer(duration, [loop] { loop->stop(); });
     loop->run();
     loop->cancel_timer(timer);
 }
 
 void Node::start() {
-    if (core_->thread.joinable()) return;
-    core_->thread = std::thread([loop = core_->loop] { loop->run(); });
+    if (core_->loop_thread().joinable()) return;
+    core_->loop_thread() = std::thread([loop = core_->loop()] { loop->run(); });
     // Return only once the loop runs, so exec() and blocking helpers see it as running.
-    while (!core_->loop->running()) std::this_thread::yield();
+    while (!core_->loop()->running()) std::this_thread::yield();
 }
 
 void Node::stop() {
-    core_->loop->stop();
-    if (core_->thread.joinable() && core_->thread.get_id() != std::this_thread::get_id()) core_->thread.join();
+    core_->loop()->stop();
+    auto& thread = core_->loop_thread();
+    if (thread.joinable() && thread.get_id() != std::this_thread::get_id()) thread.join();
 }
 
-void Node::post(std::function<void()> fn) { core_->loop->post(std::move(fn)); }
+void Node::post(std::function<void()> fn) { core_->loop()->post(std::move(fn)); }
 
 Timer Node::add_timer(std::chrono::milliseconds interval, std::function<void()> fn, bool repeat) {
     Timer t;
     t.core_ = core_;
-    core_->exec([&] { t.id_ = core_->loop->add_timer(interval, std::move(fn), repeat); });
+    core_->exec([&] { t.id_ = core_->loop()->add_timer(interval, std::move(fn), repeat); });
     return t;
 }
 
-const std::string& Node::node_id() const noexcept { return core_->node_id; }
-const NodeOptions& Node::options() const noexcept { return core_->options_; }
+const std::string& Node::node_id() const noexcept { return core_->node_id(); }
+const NodeOptions& Node::options() const noexcept { return core_->options(); }
 
 // ---- Host ----------------------------------------------------------------------------------------
 
 Host::Host(std::string_view url, NodeOptions options) : Node(std::move(options)) {
-    core_->host = std::make_shared<detail::HostEngine>(core_->loop, *core_->context, url, core_->options_, core_->node_id);
+    core_->start_host(url);
 }
 
-const std::string& Host::url() const noexcept { return core_->host->url(); }
+const std::string& Host::url() const noexcept { return core_->host()->url(); }
 
-const std::string& Host::public_key() const noexcept { return core_->options_.security.keys.public_key; }
+const std::string& Host::public_key() const noexcept { return core_->options().security.keys.public_key; }
 
 std::size_t Host::reload_allow_list() {
     std::size_t n = 0;
     core_->exec([&] {
-        if (!core_->host || !core_->host->security())
+        if (!core_->host() || !core_->host()->security())
             throw Error(ErrorCode::invalid_state, "reload_allow_list: this host has no security (no key pair)");
-        n = core_->host->security()->reload();
+        n = core_->host()->security()->reload();
     });
     return n;
 }
@@ -130,7 +158,7 @@ Registration Host::enable_remoting(Source& source, std::string_view name) {
         // Sub-objects first, so a replica that sees the parent finds them already shared.
         source.share_children(*this, std::string(name));
         try {
-            core_->host->enable(source, name);
+            core_->host()->enable(source, name);
         } catch (...) {
             source.withdraw_children();
             throw;
@@ -146,7 +174,7 @@ void Registration::withdraw() {
     auto core = std::exchange(core_, {}).lock();
     if (!core) return;
     core->exec([&] {
-        if (core->host) core->host->disable(name_);
+        if (core->host()) core->host()->disable(name_);
     });
 }
 

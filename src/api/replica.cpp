@@ -1,9 +1,9 @@
 // zro — shared live objects over ZeroMQ.
 #include <zro/replica.hpp>
 
-#include "engine/node_core.hpp"
-#include "engine/link.hpp"
-#include "engine/replica_core.hpp"
+#include "engine/client/client_node.hpp"
+#include "engine/client/link.hpp"
+#include "engine/client/replica_core.hpp"
 #include "wire/messages.hpp"
 
 namespace zro {
@@ -34,7 +34,7 @@ std::string_view to_string(ReplicaNotice::Kind k) noexcept {
 
 Replica::Replica() = default;
 
-void Replica::attach(detail::NodeCore& node, Replica& replica, std::string_view name) {
+void Replica::attach(detail::ClientNode& node, Replica& replica, std::string_view name) {
     if (name.empty() || name.size() > 255 || name.find('\0') != std::string_view::npos)
         throw Error(ErrorCode::bad_arguments, "object names must be 1-255 bytes without NUL");
     if (replica.core_) throw Error(ErrorCode::invalid_state, "this replica object was already acquired");

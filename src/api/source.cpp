@@ -1,7 +1,7 @@
 // zro — shared live objects over ZeroMQ.
 #include <zro/source.hpp>
 
-#include "engine/host_engine.hpp"
+#include "engine/host/host_engine.hpp"
 
 namespace zro {
 

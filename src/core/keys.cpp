@@ -219,5 +219,24 @@ void append_known_host(const std::filesystem::path& file, const std::string& url
         throw Error(ErrorCode::bad_arguments, "cannot append to " + file.string() + ": " + std::strerror(saved));
 }
 
+void resolve_keys(SecurityOptions& o) {
+    if (!o.key_file.empty()) {
+        KeyPair loaded = KeyPair::load(o.key_file);
+        if (!o.keys.empty() && o.keys.secret_key != loaded.secret_key)
+            throw Error(ErrorCode::bad_arguments, "security: both keys and key_file are set, and they differ");
+        o.keys = std::move(loaded);
+    }
+    if (!o.keys.empty()) {
+        const KeyPair derived = KeyPair::from_secret(o.keys.secret_key);  // also checks CURVE support
+        if (!o.keys.public_key.empty() && o.keys.public_key != derived.public_key)
+            throw Error(ErrorCode::bad_arguments, "security: the public key does not belong to the secret key");
+        o.keys.public_key = derived.public_key;
+    }
+    for (auto& [url, key] : o.server_keys)
+        if (!is_valid_key(key)) throw Error(ErrorCode::bad_arguments, "security: server key for " + url + " is not a Z85 key");
+    for (auto& key : o.allowed_client_keys)
+        if (!is_valid_key(key)) throw Error(ErrorCode::bad_arguments, "security: an allowed client key is not a Z85 key");
+}
+
 } // namespace detail
 } // namespace zro

@@ -2,11 +2,14 @@
 #include "engine/node_core.hpp"
 
 #include "core/log.hpp"
-#include "discovery/agent.hpp"
-#include "engine/host_engine.hpp"
-#include "engine/link.hpp"
-#include "engine/replica_core.hpp"
-#include "engine/security.hpp"
+#include "core/random.hpp"
+#include "engine/host/host_engine.hpp"
+#include "engine/client/link.hpp"
+#include "engine/client/replica_core.hpp"
+#include "core/keys.hpp"
+#include "engine/client/client_trust.hpp"
+#include "engine/shared_context.hpp"
+#include "engine/host/host_security.hpp"
 
 #include <zro/error.hpp>
 
@@ -14,41 +17,15 @@
 
 namespace zro::detail {
 
-std::shared_ptr<zmq::context_t> shared_context() {
-    static std::mutex mutex;
-    static std::weak_ptr<zmq::context_t> current;
-    std::lock_guard lock(mutex);
-    auto ctx = current.lock();
-    if (!ctx) {
-        ctx = std::make_shared<zmq::context_t>(1);
-        current = ctx;
-    }
-    return ctx;
-}
-
-std::uint64_t random_u64() {
-    static std::mutex mutex;
-    static std::mt19937_64 gen{std::random_device{}() ^ (static_cast<std::uint64_t>(std::random_device{}()) << 32)};
-    std::lock_guard lock(mutex);
-    return gen();
-}
-
-std::string hex_id(std::uint64_t v) {
-    static const char* digits = "0123456789abcdef";
-    std::string s(16, '0');
-    for (int i = 15; i >= 0; --i, v >>= 4) s[static_cast<std::size_t>(i)] = digits[v & 15];
-    return s;
-}
-
 NodeCore::NodeCore(NodeOptions options)
-    : loop(std::make_shared<Loop>()), context(shared_context()), options_(std::move(options)),
-      node_id(hex_id(random_u64())) {
+    : loop_(std::make_shared<Loop>()), context_(shared_context()), options_(std::move(options)),
+      node_id_(hex_id(random_u64())) {
     if (options_.heartbeat_interval < std::chrono::milliseconds(10))
         throw Error(ErrorCode::bad_arguments, "heartbeat_interval must be at least 10 ms");
     if (options_.max_message_size < 4096) throw Error(ErrorCode::bad_arguments, "max_message_size must be at least 4096");
-    if (options_.name.empty()) options_.name = node_id;
+    if (options_.name.empty()) options_.name = node_id_;
     resolve_keys(options_.security);  // loads key_file; throws on a bad or too-open key file
-    trust = std::make_shared<ClientTrust>(options_.security);
+    trust_ = std::make_shared<ClientTrust>(options_.security);
     link_heartbeat_changed();  // arms the tick
 }
 
@@ -63,9 +40,9 @@ void NodeCore::link_heartbeat_changed() {
     if (shut_down_) return;
     const auto period = tick_period();
     if (period == tick_period_) return;
-    if (tick_timer_ != 0) loop->cancel_timer(tick_timer_);
+    if (tick_timer_ != 0) loop_->cancel_timer(tick_timer_);
     tick_period_ = period;
-    tick_timer_ = loop->add_timer(period, [this] { tick(); }, true);
+    tick_timer_ = loop_->add_timer(period, [this] { tick(); }, true);
 }
 
 NodeCore::~NodeCore() { shutdown(); }
@@ -73,10 +50,12 @@ NodeCore::~NodeCore() { shutdown(); }
 void NodeCore::shutdown() {
     if (shut_down_) return;
     shut_down_ = true;
-    loop->cancel_timer(tick_timer_);
-    // Withdraw the mDNS service and registry entries before any socket closes.
-    if (discovery) discovery->shutdown();
-    if (host) host->disable_all();
+    loop_->cancel_timer(tick_timer_);
+    // Withdraw the mDNS service and registry entries before any socket closes; the registry
+    // replica goes with discovery, while its link still works.
+    if (discovery_) discovery_->shutdown();
+    registry_.reset();
+    if (host_) host_->disable_all();
     for (auto& l : links_) {
         for (auto& r : all_replicas()) r->on_link_closed(*l);
         l->close();
@@ -84,18 +63,18 @@ void NodeCore::shutdown() {
     links_.clear();
     for (auto& r : all_replicas()) r->orphan();
     replicas_.clear();
-    host.reset();
-    discovery.reset();
+    host_.reset();
+    discovery_.reset();
 }
 
 void NodeCore::exec(const std::function<void()>& fn) {
-    if (loop->in_loop_thread() || !loop->running()) {
+    if (loop_->in_loop_thread() || !loop_->running()) {
         fn();
         return;
     }
     auto done = std::make_shared<std::promise<void>>();
     auto fut = done->get_future();
-    loop->post([&fn, done] {
+    loop_->post([&fn, done] {
         try {
             fn();
             done->set_value();
@@ -128,7 +107,7 @@ void NodeCore::disconnect(std::string_view url) {
 void NodeCore::add_replica(std::shared_ptr<ReplicaCore> replica) {
     auto& list = replicas_[replica->name()];
     list.push_back(std::move(replica));
-    if (discovery) discovery->wanted(list.back()->name());
+    if (discovery_) discovery_->wanted(list.back()->name());
     list.back()->tick(Loop::Clock::now());  // acquire now if a host is already welcomed
 }
 
@@ -149,6 +128,41 @@ std::vector<std::shared_ptr<ReplicaCore>> NodeCore::all_replicas() const {
     std::vector<std::shared_ptr<ReplicaCore>> all;
     for (auto& [name, list] : replicas_) all.insert(all.end(), list.begin(), list.end());
     return all;
+}
+
+bool NodeCore::has_link(const std::string& url) const {
+    for (auto& l : links_)
+        if (l->url() == url) return true;
+    return false;
+}
+
+bool NodeCore::link_in_use(const std::string& url) const {
+    for (auto& [name, list] : replicas_)
+        for (auto& r : list)
+            if (r->link() && r->link()->url() == url) return true;
+    return false;
+}
+
+std::optional<PendingReply<Value>> NodeCore::list_objects(const std::string& url, std::chrono::milliseconds timeout) {
+    for (auto& l : links_)
+        if (l->url() == url) return l->list_objects(timeout);
+    return std::nullopt;
+}
+
+std::optional<DiscoveryPort::Hosted> NodeCore::hosted() const {
+    if (!host_) return std::nullopt;
+    return Hosted{host_->url(), host_->object_list()};
+}
+
+HostEngine& NodeCore::start_host(std::string_view url) {
+    if (host_) throw Error(ErrorCode::invalid_state, "this node is already a host (on " + host_->url() + ")");
+    host_ = std::make_shared<HostEngine>(loop_, *context_, url, options_, node_id_);
+    return *host_;
+}
+
+void NodeCore::start_discovery(std::unique_ptr<RegistryClient> registry, std::shared_ptr<Discovery> discovery) {
+    registry_ = std::move(registry);
+    discovery_ = std::move(discovery);
 }
 
 void NodeCore::tick() {

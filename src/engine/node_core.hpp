@@ -1,81 +1,96 @@
 // zro — shared live objects over ZeroMQ.
 #pragma once
 /// \file
-/// NodeCore: what a `zro::Node` really is. It owns the loop, the ZeroMQ context reference, the
-/// optional host engine (sources shared by this node), one Link per connected host and the
-/// ReplicaCores of every replica acquired here. All of it lives on the loop thread.
+/// NodeCore: what a `zro::Node` really is, and the only engine file that sees both sides. It owns
+/// the loop, the ZeroMQ context reference, the optional host side (engine/host/: the sources
+/// this node shares), the client side (engine/client/: one Link per connected host and the
+/// ReplicaCore of every replica acquired here), the registry connection and discovery. The
+/// client side reaches it through `ClientNode`, discovery through `DiscoveryPort`; the host side
+/// needs nothing from it but its constructor's arguments. All of it lives on the loop thread.
 
+#include "engine/client/client_node.hpp"
+#include "engine/discovery_port.hpp"
 #include "loop/loop.hpp"
 
-#include <zro/node.hpp>
+#include <zro/options.hpp>
 
 #include <zmq.hpp>
 
 #include <functional>
 #include <memory>
-#include <random>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
 namespace zro::detail {
 
-class DiscoveryAgent;
-class ClientTrust;
 class HostEngine;
-class Link;
-class ReplicaCore;
 
-/// The process-wide ZeroMQ context (shared so `inproc://` works between nodes of a process);
-/// created with the first node, destroyed with the last.
-std::shared_ptr<zmq::context_t> shared_context();
-
-/// 64 random bits, for node ids, epochs and call ids.
-std::uint64_t random_u64();
-std::string hex_id(std::uint64_t v);
-
-class NodeCore : public std::enable_shared_from_this<NodeCore> {
+class NodeCore final : public ClientNode, public DiscoveryPort, public std::enable_shared_from_this<NodeCore> {
 public:
     explicit NodeCore(NodeOptions options);
     ~NodeCore();
 
-    /// Runs `fn` now if this thread may touch the loop's state, else posts it and waits.
-    void exec(const std::function<void()>& fn);
-
-    void connect_to(std::string_view url);
-    /// Closes the link to `url` (no-op if none); replicas using it are told it closed.
-    void disconnect(std::string_view url);
-    void add_replica(std::shared_ptr<ReplicaCore> replica);
-    void remove_replica(const ReplicaCore* replica);
-    /// Replicas acquired under `name` (for a Link routing a PUB message); a copy, because
-    /// callbacks run while the caller iterates may add or remove replicas.
-    std::vector<std::shared_ptr<ReplicaCore>> replicas_named(const std::string& name) const;
-    std::vector<std::shared_ptr<ReplicaCore>> all_replicas() const;
-    const std::vector<std::unique_ptr<Link>>& links() const noexcept { return links_; }
-
-    /// Shuts everything down (idempotent): fails pending calls, closes sockets.
-    void shutdown();
-
+    // ---- shared by both ports ------------------------------------------------------------------
+    const std::shared_ptr<Loop>& loop() const noexcept override { return loop_; }
+    const NodeOptions& options() const noexcept override { return options_; }
+    const std::string& node_id() const noexcept override { return node_id_; }
     /// This node's own heartbeat interval: what its host publishes at, and what its links use
     /// until a host tells them its own (Link::heartbeat()).
-    std::chrono::milliseconds heartbeat() const noexcept { return options_.heartbeat_interval; }
-    /// A link learned a new host interval: re-arm the liveness tick so that it runs four times
-    /// per the shortest interval in use (a host at 400 ms under a node at 1000 ms is declared
-    /// gone 1.2 s after its last message, not up to 1.45 s).
-    void link_heartbeat_changed();
+    std::chrono::milliseconds heartbeat() const noexcept override { return options_.heartbeat_interval; }
+    void connect_to(std::string_view url) override;
+    void disconnect(std::string_view url) override;
 
-    std::shared_ptr<Loop> loop;
-    std::shared_ptr<zmq::context_t> context;
-    NodeOptions options_;
-    std::string node_id;
-    std::shared_ptr<HostEngine> host;  ///< set by zro::Host
-    std::shared_ptr<ClientTrust> trust;  ///< host keys this node knows (engine/security.hpp)
-    std::shared_ptr<DiscoveryAgent> discovery;  ///< mDNS / registry (discovery/), when enabled
-    std::thread thread;                ///< the loop thread made by start()
+    // ---- ClientNode ------------------------------------------------------------------------------
+    zmq::context_t& context() const noexcept override { return *context_; }
+    const std::shared_ptr<ClientTrust>& trust() const noexcept override { return trust_; }
+    void exec(const std::function<void()>& fn) override;
+    const std::vector<std::unique_ptr<Link>>& links() const noexcept override { return links_; }
+    std::vector<std::shared_ptr<ReplicaCore>> replicas_named(const std::string& name) const override;
+    std::vector<std::shared_ptr<ReplicaCore>> all_replicas() const override;
+    void add_replica(std::shared_ptr<ReplicaCore> replica) override;
+    void remove_replica(const ReplicaCore* replica) override;
+    /// Re-arms the liveness tick so that it runs four times per the shortest interval in use (a
+    /// host at 400 ms under a node at 1000 ms is declared gone 1.2 s after its last message, not
+    /// up to 1.45 s).
+    void link_heartbeat_changed() override;
+
+    // ---- DiscoveryPort ---------------------------------------------------------------------------
+    bool has_link(const std::string& url) const override;
+    bool link_in_use(const std::string& url) const override;
+    std::optional<PendingReply<Value>> list_objects(const std::string& url, std::chrono::milliseconds timeout) override;
+    std::optional<Hosted> hosted() const override;
+    RegistryClient* registry() const noexcept override { return registry_.get(); }
+
+    // ---- for the public API (src/api/) -----------------------------------------------------------
+    /// Makes this node a host on `url` (once; throws `Error(invalid_state)` the second time).
+    HostEngine& start_host(std::string_view url);
+    /// The host side, or nullptr when this node shares nothing.
+    HostEngine* host() const noexcept { return host_.get(); }
+    /// Installs the registry connection and discovery (Node's constructor, before the loop runs).
+    void start_discovery(std::unique_ptr<RegistryClient> registry, std::shared_ptr<Discovery> discovery);
+    Discovery* discovery() const noexcept { return discovery_.get(); }
+    /// The loop thread made by zro::Node::start() (not joinable when the loop runs elsewhere).
+    std::thread& loop_thread() noexcept { return thread_; }
+
+    /// Shuts everything down (idempotent): withdraws from discovery, fails pending calls, closes
+    /// sockets.
+    void shutdown();
 
 private:
     void tick();
     std::chrono::milliseconds tick_period() const;
+
+    std::shared_ptr<Loop> loop_;
+    std::shared_ptr<zmq::context_t> context_;
+    NodeOptions options_;
+    std::string node_id_;
+    std::shared_ptr<ClientTrust> trust_;
+    std::shared_ptr<HostEngine> host_;
+    std::unique_ptr<RegistryClient> registry_;
+    std::shared_ptr<Discovery> discovery_;
+    std::thread thread_;
 
     std::vector<std::unique_ptr<Link>> links_;
     std::unordered_map<std::string, std::vector<std::shared_ptr<ReplicaCore>>> replicas_;

@@ -3,7 +3,7 @@
 /// \file
 /// Socket options for each role, in one place; the comment at each option says why it is set.
 
-#include <zro/node.hpp>
+#include <zro/options.hpp>
 
 #include <zmq.hpp>
 

@@ -27,6 +27,7 @@
 // files and directories given on the command line once each (the fuzz_<name>_replay binary).
 
 #include "engine/node_core.hpp"
+#include "engine/shared_context.hpp"
 #include "loop/loop.hpp"
 #include "wire/codec.hpp"
 #include "wire/messages.hpp"
@@ -81,7 +82,7 @@ zro::Schema fuzz_schema() {
 /// A Host whose loop the harness turns itself.
 struct FuzzHost : zro::Host {
     using zro::Host::Host;
-    zro::detail::Loop& loop() { return *core_->loop; }
+    zro::detail::Loop& loop() { return *core_->loop(); }
 };
 
 /// The host, its source and the client socket; built on first use and kept for the process.

@@ -7,9 +7,9 @@
 #include <zro/zro.hpp>
 
 #include "core/keys.hpp"
-#include "engine/host_engine.hpp"
+#include "engine/host/host_engine.hpp"
 #include "engine/node_core.hpp"
-#include "engine/security.hpp"
+#include "engine/host/host_security.hpp"
 
 #include <gtest/gtest.h>
 
@@ -48,7 +48,7 @@ struct Shared {
 class TestHost : public zro::Host {
 public:
     using zro::Host::Host;
-    zro::detail::HostSecurity& security() { return *core_->host->security(); }
+    zro::detail::HostSecurity& security() { return *core_->host()->security(); }
 };
 
 /// A fresh directory under /tmp, removed at the end of the test.

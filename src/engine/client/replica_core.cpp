@@ -1,14 +1,16 @@
 // zro — shared live objects over ZeroMQ.
-#include "engine/replica_core.hpp"
+#include "engine/client/replica_core.hpp"
 
 #include "core/log.hpp"
+#include "core/random.hpp"
 #include "core/reply_state.hpp"
-#include "engine/link.hpp"
-#include "engine/node_core.hpp"
+#include "engine/client/link.hpp"
+#include "engine/client/client_node.hpp"
 #include "wire/codec.hpp"
 #include "wire/messages.hpp"
 
 #include <zro/error.hpp>
+#include <zro/replica.hpp>
 
 #include <algorithm>
 
@@ -21,10 +23,10 @@ namespace {
 constexpr std::size_t max_buffer_bytes = 8u << 20;
 } // namespace
 
-ReplicaCore::ReplicaCore(NodeCore& node, Replica& owner, std::string name)
+ReplicaCore::ReplicaCore(ClientNode& node, Replica& owner, std::string name)
     : node_(node), owner_(&owner), name_(std::move(name)), topic_(topic_of(name_)) {}
 
-std::shared_ptr<Loop> ReplicaCore::loop_ref() const { return orphaned_ ? nullptr : node_.loop; }
+std::shared_ptr<Loop> ReplicaCore::loop_ref() const { return orphaned_ ? nullptr : node_.loop(); }
 
 // ---- lifecycle -----------------------------------------------------------------------------
 
@@ -442,7 +444,7 @@ bool ReplicaCore::apply_events(EventsReader& events) {
 }
 
 void ReplicaCore::buffer(Link& from, std::string_view bytes) {
-    if (buffer_.size() >= node_.options_.replica_buffer_messages || buffer_bytes_ + bytes.size() > max_buffer_bytes) {
+    if (buffer_.size() >= node_.options().replica_buffer_messages || buffer_bytes_ + bytes.size() > max_buffer_bytes) {
         // Too far behind to catch up from the buffer: drop it; the next message shows a gap.
         static thread_local RateLimiter limiter;
         if (limiter.allow()) log(LogLevel::warn, "replica '", name_, "' is too slow: its buffer overflowed (gap repair follows)");
@@ -474,7 +476,7 @@ PendingReply<Value> ReplicaCore::call(std::uint8_t type, std::string_view member
                                       std::chrono::milliseconds timeout) {
     auto fail = [&](ErrorCode code, std::string text) {
         auto st = std::make_shared<ReplyState>();
-        st->loop = node_.loop;
+        st->loop = node_.loop();
         PendingReply<Value> r(st);
         st->finish({}, CallError{code, std::move(text)});
         return r;
@@ -488,6 +490,14 @@ PendingReply<Value> ReplicaCore::call(std::uint8_t type, std::string_view member
     if (type == wire::Set::code) wire::Set{id, name_, epoch_, std::string(member), std::move(payload)}.encode(w);
     else Invoke{id, name_, epoch_, std::string(member), std::move(payload.as_list())}.encode(w);
     return link_->start_call(*this, id, w, timeout);
+}
+
+void ReplicaCore::on_host_refused(Link&, ErrorCode code, const std::string& message) {
+    if (state == ReplicaState::valid) return;
+    reason = message;
+    refusal = code;
+    const auto kind = code == ErrorCode::unauthorized ? ReplicaNotice::Kind::unauthorized : ReplicaNotice::Kind::host_unverified;
+    notice_cbs(ReplicaNotice{kind, 0, 0, 0, message});
 }
 
 } // namespace zro::detail

@@ -1,13 +1,14 @@
 // zro — shared live objects over ZeroMQ.
-#include "engine/host_engine.hpp"
+#include "engine/host/host_engine.hpp"
 
 #include "core/log.hpp"
-#include "engine/node_core.hpp"
-#include "engine/security.hpp"
+#include "core/random.hpp"
+#include "engine/host/host_security.hpp"
 #include "engine/socket_options.hpp"
 #include "wire/messages.hpp"
 
 #include <zro/error.hpp>
+#include <zro/source.hpp>
 
 #include <cerrno>
 
@@ -16,6 +17,17 @@ namespace zro::detail {
 using namespace wire;
 
 // ---- SourceLink --------------------------------------------------------------------------------
+
+void SourceLink::attach(Source& s) { s.link_ = this; }
+void SourceLink::detach(Source& s) { s.link_ = nullptr; }
+
+std::vector<std::array<std::string, 3>> HostEngine::object_list() const {
+    std::vector<std::array<std::string, 3>> out;
+    for (const auto& [name, obj] : objects_)
+        out.push_back({name, obj->source->schema().type_name(), obj->source->schema().signature()});
+    std::sort(out.begin(), out.end());
+    return out;
+}
 
 void SourceLink::property_changed(std::size_t index, const Value& value) { engine_.record_property(object_, index, value); }
 void SourceLink::signal_emitted(std::size_t index, const std::vector<Value>& args) { engine_.record_signal(object_, index, args); }

@@ -13,8 +13,8 @@
 #include "wire/messages.hpp"
 #include "wire/url.hpp"
 
-#include <zro/node.hpp>
-#include <zro/source.hpp>
+#include <zro/options.hpp>
+#include <zro/value.hpp>
 
 #include <zmq.hpp>
 
@@ -25,6 +25,10 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+
+namespace zro {
+class Source;
+} // namespace zro
 
 namespace zro::detail {
 
@@ -70,8 +74,8 @@ struct HostedObject {
 class SourceLink {
 public:
     SourceLink(HostEngine& engine, HostedObject& object) : engine_(engine), object_(object) {}
-    void attach(Source& s) { s.link_ = this; }
-    static void detach(Source& s) { s.link_ = nullptr; }
+    void attach(Source& s);
+    static void detach(Source& s);
     void property_changed(std::size_t index, const Value& value);
     void signal_emitted(std::size_t index, const std::vector<Value>& args);
     HostEngine& engine() { return engine_; }
@@ -104,13 +108,7 @@ public:
     /// CURVE state (keys, allow-list); nullptr for a plain host.
     HostSecurity* security() const noexcept { return security_.get(); }
     /// {name, class name, signature} of every shared object, sorted by name (discovery, registry).
-    std::vector<std::array<std::string, 3>> object_list() const {
-        std::vector<std::array<std::string, 3>> out;
-        for (const auto& [name, obj] : objects_)
-            out.push_back({name, obj->source->schema().type_name(), obj->source->schema().signature()});
-        std::sort(out.begin(), out.end());
-        return out;
-    }
+    std::vector<std::array<std::string, 3>> object_list() const;
 
     void enable(Source& source, std::string_view name);
     void disable(std::string_view name);
@@ -156,7 +154,7 @@ private:
     zmq::socket_t router_;
     zmq::socket_t xpub_;
     std::string public_url_;
-    std::unique_ptr<HostSecurity> security_;  // CURVE (engine/security.hpp); nullptr: plain
+    std::unique_ptr<HostSecurity> security_;  // CURVE (engine/host/host_security.hpp); nullptr: plain
     Loop::TimerId allow_list_timer_ = 0;
     std::string pub_endpoint_;
     std::unordered_map<std::string, std::unique_ptr<HostedObject>> objects_;

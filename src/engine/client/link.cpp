@@ -1,11 +1,11 @@
 // zro — shared live objects over ZeroMQ.
-#include "engine/link.hpp"
+#include "engine/client/link.hpp"
 
 #include "core/reply_state.hpp"
 
-#include "engine/node_core.hpp"
-#include "engine/replica_core.hpp"
-#include "engine/security.hpp"
+#include "engine/client/client_node.hpp"
+#include "engine/client/replica_core.hpp"
+#include "engine/client/link_security.hpp"
 #include "engine/socket_options.hpp"
 #include "wire/messages.hpp"
 
@@ -18,17 +18,17 @@ namespace zro::detail {
 
 using namespace wire;
 
-Link::Link(NodeCore& node, std::string_view url)
+Link::Link(ClientNode& node, std::string_view url)
     : node_(node), url_(parse_url(url)), url_str_(url_.str()),
-      dealer_(*node.context, zmq::socket_type::dealer), sub_(*node.context, zmq::socket_type::sub),
-      heartbeat_(node.heartbeat()), max_request_(node.options_.max_message_size) {
+      dealer_(node.context(), zmq::socket_type::dealer), sub_(node.context(), zmq::socket_type::sub),
+      heartbeat_(node.heartbeat()), max_request_(node.options().max_message_size) {
     if (url_.scheme == "tcp" && url_.port == "*") throw Error(ErrorCode::bad_url, "cannot connect to a wildcard port: " + url_str_);
-    configure_dealer(dealer_, node_.options_);
-    configure_sub(sub_, node_.options_);
+    configure_dealer(dealer_, node_.options());
+    configure_sub(sub_, node_.options());
     security_ = std::make_unique<LinkSecurity>(node_, *this, url_, dealer_, sub_);  // CURVE keys, monitors
     if (security_->may_connect()) dealer_.connect(url_str_);
-    node_.loop->add_socket(dealer_, [this] { on_dealer_readable(); });
-    node_.loop->add_socket(sub_, [this] { on_sub_readable(); });
+    node_.loop()->add_socket(dealer_, [this] { on_dealer_readable(); });
+    node_.loop()->add_socket(sub_, [this] { on_sub_readable(); });
     send_hello();
 }
 
@@ -37,12 +37,12 @@ Link::~Link() { close(); }
 void Link::close() {
     if (closed_) return;
     closed_ = true;
-    if (hello_timer_ != 0) node_.loop->cancel_timer(hello_timer_);
+    if (hello_timer_ != 0) node_.loop()->cancel_timer(hello_timer_);
     hello_timer_ = 0;
     fail_calls(nullptr, ErrorCode::cancelled, "the node is shutting down");
     security_->close();
-    node_.loop->remove_socket(dealer_);
-    node_.loop->remove_socket(sub_);
+    node_.loop()->remove_socket(dealer_);
+    node_.loop()->remove_socket(sub_);
     dealer_.close();
     sub_.close();
 }
@@ -56,18 +56,18 @@ bool Link::send(const Writer& w) {
 
 void Link::send_hello() {
     Writer w;
-    Hello{Value(std::uint64_t{protocol_version}), node_.node_id, static_cast<std::uint64_t>(node_.heartbeat().count())}.encode(w);
+    Hello{Value(std::uint64_t{protocol_version}), node_.node_id(), static_cast<std::uint64_t>(node_.heartbeat().count())}.encode(w);
     last_hello_ = Loop::Clock::now();
     if (send(w)) {
         // Sent: the heartbeat paces any repeat (Link::tick), not the retry timer.
         hello_backoff_ = std::chrono::milliseconds(10);
-        node_.loop->cancel_when_writable(dealer_);
-        if (hello_timer_ != 0) node_.loop->cancel_timer(hello_timer_);
+        node_.loop()->cancel_when_writable(dealer_);
+        if (hello_timer_ != 0) node_.loop()->cancel_timer(hello_timer_);
         hello_timer_ = 0;
     } else {
         // No connection yet (ZMQ_IMMEDIATE): send as soon as the DEALER can, which is when the
         // connection and its ZMTP handshake are done. The timer is the fallback (a full queue).
-        node_.loop->when_writable(dealer_, [this] {
+        node_.loop()->when_writable(dealer_, [this] {
             if (!welcomed_ && !closed_) send_hello();
         });
         schedule_hello_retry();
@@ -76,7 +76,7 @@ void Link::send_hello() {
 
 void Link::schedule_hello_retry() {
     if (hello_timer_ != 0 || closed_) return;
-    hello_timer_ = node_.loop->add_timer(hello_backoff_, [this] {
+    hello_timer_ = node_.loop()->add_timer(hello_backoff_, [this] {
         hello_timer_ = 0;
         if (!welcomed_ && !closed_) send_hello();
     });
@@ -108,7 +108,7 @@ void Link::forget_requests(const ReplicaCore* replica) {
 PendingReply<Value> Link::start_call(ReplicaCore& replica, std::uint64_t call_id, const Writer& request,
                                      std::chrono::milliseconds timeout) {
     auto state = std::make_shared<ReplyState>();
-    state->loop = node_.loop;
+    state->loop = node_.loop();
     PendingReply<Value> reply(state);
     if (request.size() > max_request_) {
         state->finish({}, too_large(request.size()));
@@ -118,7 +118,7 @@ PendingReply<Value> Link::start_call(ReplicaCore& replica, std::uint64_t call_id
         state->finish({}, CallError{ErrorCode::not_connected, "no live connection to " + url_str_});
         return reply;
     }
-    const auto timer = node_.loop->add_timer(timeout, [this, call_id, timeout] {
+    const auto timer = node_.loop()->add_timer(timeout, [this, call_id, timeout] {
         finish_call(call_id, {}, CallError{ErrorCode::timeout, "no reply from " + url_str_ + " within " +
                                                                    std::to_string(timeout.count()) + " ms"});
     });
@@ -128,7 +128,7 @@ PendingReply<Value> Link::start_call(ReplicaCore& replica, std::uint64_t call_id
 
 PendingReply<Value> Link::request(std::uint64_t id, const Writer& request, std::chrono::milliseconds timeout) {
     auto state = std::make_shared<ReplyState>();
-    state->loop = node_.loop;
+    state->loop = node_.loop();
     PendingReply<Value> reply(state);
     if (auto refused = security_->refused(); refused && !welcomed_) {  // the last handshake was refused
         state->finish({}, std::move(*refused));
@@ -143,7 +143,7 @@ PendingReply<Value> Link::request(std::uint64_t id, const Writer& request, std::
         return reply;
     }
     if (!welcomed_) queued_.emplace_back(id, std::string(request.data(), request.size()));
-    const auto timer = node_.loop->add_timer(timeout, [this, id, timeout] {
+    const auto timer = node_.loop()->add_timer(timeout, [this, id, timeout] {
         std::erase_if(queued_, [&](const auto& q) { return q.first == id; });
         finish_call(id, {}, CallError{ErrorCode::timeout, "no answer from " + url_str_ + " within " +
                                                               std::to_string(timeout.count()) + " ms"});
@@ -157,7 +157,7 @@ void Link::finish_call(std::uint64_t call_id, Value result, std::optional<CallEr
     if (it == calls_.end()) return;  // late reply to a call that already timed out
     auto call = std::move(it->second);
     calls_.erase(it);
-    node_.loop->cancel_timer(call.timer);
+    node_.loop()->cancel_timer(call.timer);
     call.state->finish(std::move(result), std::move(error));
 }
 
@@ -169,7 +169,7 @@ void Link::fail_calls(const ReplicaCore* replica, ErrorCode code, const std::str
 }
 
 CallError Link::too_large(std::size_t size) const {
-    const bool hosts_limit = max_request_ < node_.options_.max_message_size;
+    const bool hosts_limit = max_request_ < node_.options().max_message_size;
     return CallError{ErrorCode::too_large, "request of " + std::to_string(size) + " bytes exceeds " +
                                                (hosts_limit ? "the limit of host " + url_str_ : std::string("this node's limit")) +
                                                " (max_message_size " + std::to_string(max_request_) + " bytes)"};
@@ -181,7 +181,7 @@ void Link::adopt_host_limits(std::uint64_t hb, std::uint64_t max) {
     if (hb < 1 || hb > 3'600'000) throw Error(ErrorCode::malformed_message, "WELCOME heartbeat_ms " + std::to_string(hb) + " is not in 1..3600000");
     if (max < 256) throw Error(ErrorCode::malformed_message, "WELCOME max_message_size " + std::to_string(max) + " is below 256");
     const std::chrono::milliseconds interval(static_cast<std::chrono::milliseconds::rep>(hb));
-    max_request_ = std::min<std::size_t>(node_.options_.max_message_size, static_cast<std::size_t>(max));
+    max_request_ = std::min<std::size_t>(node_.options().max_message_size, static_cast<std::size_t>(max));
     if (interval != heartbeat_) {
         heartbeat_ = interval;
         node_.link_heartbeat_changed();  // the node's tick follows the fastest host
@@ -381,6 +381,11 @@ void Link::on_sub_readable() {
         const auto publication = decode_publication(*e);
         for (auto& r : replicas) r->on_publication(*this, publication);
     }
+}
+
+void Link::on_refused(ErrorCode code, const std::string& message) {
+    fail_calls(nullptr, code, message);
+    for (auto& r : node_.all_replicas()) r->on_host_refused(*this, code, message);
 }
 
 } // namespace zro::detail

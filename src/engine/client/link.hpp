@@ -24,12 +24,12 @@
 namespace zro::detail {
 
 class LinkSecurity;
-class NodeCore;
+class ClientNode;
 class ReplicaCore;
 
 class Link {
 public:
-    Link(NodeCore& node, std::string_view url);
+    Link(ClientNode& node, std::string_view url);
     ~Link();
 
     const std::string& url() const noexcept { return url_str_; }
@@ -73,6 +73,10 @@ public:
 
     void tick(Loop::Clock::time_point now);
     void close();
+    /// LinkSecurity: the host refused our handshake (`unauthorized`) or could not be verified
+    /// (`host_unverified`). Fails every call made through this link and tells every replica that
+    /// is not served elsewhere why.
+    void on_refused(ErrorCode code, const std::string& message);
 
 private:
     struct PendingCall {
@@ -103,7 +107,7 @@ private:
     /// The error of a request larger than max_request_size().
     CallError too_large(std::size_t size) const;
 
-    NodeCore& node_;
+    ClientNode& node_;
     wire::Url url_;
     std::string url_str_;
     zmq::socket_t dealer_;

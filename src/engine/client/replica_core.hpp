@@ -9,21 +9,28 @@
 #include "wire/codec.hpp"
 #include "wire/messages.hpp"
 
-#include <zro/replica.hpp>
+#include <zro/detail/callback_list.hpp>
+#include <zro/pending_reply.hpp>
+#include <zro/replica_status.hpp>
+#include <zro/schema.hpp>
 
 #include <deque>
 #include <memory>
 #include <optional>
 #include <string>
 
+namespace zro {
+class Replica;
+} // namespace zro
+
 namespace zro::detail {
 
 class Link;
-class NodeCore;
+class ClientNode;
 
 class ReplicaCore : public std::enable_shared_from_this<ReplicaCore> {
 public:
-    ReplicaCore(NodeCore& node, Replica& owner, std::string name);
+    ReplicaCore(ClientNode& node, Replica& owner, std::string name);
 
     const std::string& name() const noexcept { return name_; }
     const std::string& topic() const noexcept { return topic_; }
@@ -32,7 +39,7 @@ public:
     /// The node's loop, or nullptr once the node is gone.
     std::shared_ptr<Loop> loop_ref() const;
     /// The node this replica was acquired on (for a sub-object acquired alongside it).
-    NodeCore& node() const noexcept { return node_; }
+    ClientNode& node() const noexcept { return node_; }
 
     // ---- from Link (loop thread) -------------------------------------------------------------
     /// A PUB message other than EVENTS (SYNC, HEARTBEAT, WITHDRAWN, or one it cannot read) on
@@ -48,6 +55,10 @@ public:
     void on_request_failed(Link& from, ErrorCode code, const std::string& message);
     /// The link reconnected to a new host instance (another node id behind the same URL).
     void on_link_reset(Link& link);
+    /// The host behind `link` refused our handshake or could not be verified: unless this
+    /// replica is Valid (served by another host, or by this one's live session), its calls fail
+    /// with `code` from now on and its notice callbacks hear why.
+    void on_host_refused(Link& link, ErrorCode code, const std::string& message);
     /// The link is gone (node shutting down).
     void on_link_closed(Link& link);
     /// Periodic: liveness and retries.
@@ -95,7 +106,7 @@ private:
     void handle_events(Link& from, std::string_view bytes);
     void check_position(std::uint64_t epoch, std::uint64_t seq, std::uint64_t signals);
 
-    NodeCore& node_;
+    ClientNode& node_;
     Replica* owner_;
     std::string name_;
     std::string topic_;
