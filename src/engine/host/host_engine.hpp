@@ -1,11 +1,15 @@
 // zro — shared live objects over ZeroMQ.
 #pragma once
 /// \file
-/// HostEngine: the source side of the protocol. It binds the ROUTER (requests) and XPUB (state
+/// HostEngine: the host side of the protocol. It binds the ROUTER (requests) and XPUB (state
 /// stream) sockets, keeps per-object (epoch, seq, signal count), batches the changes of one
 /// loop turn into one EVENTS message per object, keeps a bounded history for replays, answers
 /// requests and publishes heartbeats. Bad input is counted, logged (rate-limited) and answered
 /// with an error where there is a sender; it never touches object state.
+///
+/// One class, three files by job: host_engine.cpp (sockets, sharing and withdrawing, sending),
+/// publishing.cpp (the state stream), request_server.cpp (requests and replies). It needs
+/// nothing from the node but its constructor's arguments; CURVE lives in host_security.hpp.
 
 #include "core/log.hpp"
 #include "loop/loop.hpp"
