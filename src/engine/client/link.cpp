@@ -101,8 +101,10 @@ void Link::unsubscribe(const std::string& topic) {
     }
 }
 
+void Link::track_request(std::uint64_t req_id, ReplicaCore* replica) { pending_[req_id] = Pending{replica, nullptr, 0}; }
+
 void Link::forget_requests(const ReplicaCore* replica) {
-    std::erase_if(requests_, [&](const auto& kv) { return kv.second == replica; });
+    std::erase_if(pending_, [&](const auto& kv) { return !kv.second.state && kv.second.replica == replica; });
 }
 
 PendingReply<Value> Link::start_call(ReplicaCore& replica, std::uint64_t call_id, const Writer& request,
@@ -122,7 +124,7 @@ PendingReply<Value> Link::start_call(ReplicaCore& replica, std::uint64_t call_id
         finish_call(call_id, {}, CallError{ErrorCode::timeout, "no reply from " + url_str_ + " within " +
                                                                    std::to_string(timeout.count()) + " ms"});
     });
-    calls_.emplace(call_id, PendingCall{state, &replica, timer});
+    pending_.emplace(call_id, Pending{&replica, state, timer});
     return reply;
 }
 
@@ -148,23 +150,23 @@ PendingReply<Value> Link::request(std::uint64_t id, const Writer& request, std::
         finish_call(id, {}, CallError{ErrorCode::timeout, "no answer from " + url_str_ + " within " +
                                                               std::to_string(timeout.count()) + " ms"});
     });
-    calls_.emplace(id, PendingCall{state, nullptr, timer});
+    pending_.emplace(id, Pending{nullptr, state, timer});
     return reply;
 }
 
 void Link::finish_call(std::uint64_t call_id, Value result, std::optional<CallError> error) {
-    auto it = calls_.find(call_id);
-    if (it == calls_.end()) return;  // late reply to a call that already timed out
+    auto it = pending_.find(call_id);
+    if (it == pending_.end() || !it->second.state) return;  // late reply to a call that already timed out
     auto call = std::move(it->second);
-    calls_.erase(it);
+    pending_.erase(it);
     node_.loop()->cancel_timer(call.timer);
     call.state->finish(std::move(result), std::move(error));
 }
 
 void Link::fail_calls(const ReplicaCore* replica, ErrorCode code, const std::string& message) {
     std::vector<std::uint64_t> ids;
-    for (auto& [id, call] : calls_)
-        if (!replica || call.replica == replica) ids.push_back(id);
+    for (auto& [id, p] : pending_)
+        if (p.state && (!replica || p.replica == replica)) ids.push_back(id);
     for (auto id : ids) finish_call(id, {}, CallError{code, message});
 }
 
@@ -236,10 +238,10 @@ void Link::on_dealer_readable() {
 }
 
 ReplicaCore* Link::take_request(std::uint64_t req_id) {
-    auto it = requests_.find(req_id);
-    if (it == requests_.end()) return nullptr;  // an answer nobody waits for any more
-    ReplicaCore* replica = it->second;
-    requests_.erase(it);
+    auto it = pending_.find(req_id);
+    if (it == pending_.end() || it->second.state) return nullptr;  // an answer nobody waits for any more
+    ReplicaCore* replica = it->second.replica;
+    pending_.erase(it);
     return replica;
 }
 
@@ -323,7 +325,8 @@ void Link::on_reply(ErrorReply& e) {
     }
     if (e.req_id.kind() != Value::Kind::uint64) throw Error(ErrorCode::malformed_message, "ERROR for a request id this client never uses");
     const auto id = e.req_id.as<std::uint64_t>();
-    if (calls_.count(id)) return finish_call(id, {}, CallError{code, e.message});
+    if (auto it = pending_.find(id); it != pending_.end() && it->second.state)
+        return finish_call(id, {}, CallError{code, e.message});
     ReplicaCore* replica = take_request(id);
     if (!replica) return;
     auto keep = replica->shared_from_this();

@@ -67,8 +67,10 @@ public:
     PendingReply<Value> list_objects(std::chrono::milliseconds timeout);
     /// Fails every call made by `replica` (or all when nullptr).
     void fail_calls(const ReplicaCore* replica, ErrorCode code, const std::string& message);
-    /// Forgets a request id that a replica no longer waits for.
-    void track_request(std::uint64_t req_id, ReplicaCore* replica) { requests_[req_id] = replica; }
+    /// A replica's own request (ACQUIRE, REPLAY), sent with `req_id`: its answer goes to the
+    /// replica (on_snapshot, on_replayed, on_request_failed), not to a PendingReply.
+    void track_request(std::uint64_t req_id, ReplicaCore* replica);
+    /// Forgets the requests (not the calls) of a replica that no longer waits for them.
     void forget_requests(const ReplicaCore* replica);
 
     void tick(Loop::Clock::time_point now);
@@ -79,10 +81,13 @@ public:
     void on_refused(ErrorCode code, const std::string& message);
 
 private:
-    struct PendingCall {
+    /// Everything sent with a request id and not answered yet, in one table (ids come from one
+    /// counter per link): a call (`state` set: its PendingReply; `replica` nullptr for a LIST)
+    /// or a replica's own ACQUIRE/REPLAY (`state` empty: the answer goes to `replica`).
+    struct Pending {
+        ReplicaCore* replica = nullptr;
         std::shared_ptr<ReplyState> state;
-        ReplicaCore* replica;
-        Loop::TimerId timer;
+        Loop::TimerId timer = 0;
     };
 
     void on_dealer_readable();
@@ -130,8 +135,7 @@ private:
         bool live = false;
     };
     std::unordered_map<std::string, Topic> topics_;
-    std::unordered_map<std::uint64_t, ReplicaCore*> requests_;
-    std::unordered_map<std::uint64_t, PendingCall> calls_;
+    std::unordered_map<std::uint64_t, Pending> pending_;
     std::vector<std::pair<std::uint64_t, std::string>> queued_;  ///< requests waiting for WELCOME
     RateLimiter log_limit_;
     std::unique_ptr<LinkSecurity> security_;  ///< CURVE client set-up and handshake monitors
