@@ -378,7 +378,9 @@ void DiscoveryAgent::registry_changed() {
     if (!registry || !registry->valid()) return;
     std::vector<RegistryEntry> entries;
     try {
-        for (const Value& e : registry->sources().as_list()) {
+        // Hold the copy: a range-for over `sources().as_list()` would walk a destroyed temporary.
+        const Value sources = registry->sources();
+        for (const Value& e : sources.as_list()) {
             RegistryEntry r;
             for (const auto& [k, v] : e.as_map()) {
                 if (!k.is_string() || !v.is_string()) continue;
