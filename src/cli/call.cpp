@@ -40,7 +40,7 @@ void call_one(Acquired& a, const std::string& object, const std::string& method,
                                             "; got " + std::to_string(given));
     std::vector<Value> args;
     for (std::size_t i = 0; i < given; ++i) {
-        const std::string& type = m.params[i].type;
+        const Type& type = m.params[i].parsed_type;
         Value v = raw.json ? to_value((*raw.json)[i], type, s) : arg_value(raw.texts[i], type, s);
         const std::string what = "argument " + std::to_string(i + 1) +
                                  (m.params[i].name.empty() ? std::string() : " (" + m.params[i].name + ")") + " of " + method;
@@ -62,9 +62,10 @@ void call_one(Acquired& a, const std::string& object, const std::string& method,
     }
     const Value result = reply.value();
     if (json_out)
-        print_line(json_text(Value::map_of({{"object", object}, {"method", method}, {"args", Value(args)}, {"result", result}})));
+        print_line(json_text(Value::map_of({{"object", object}, {"method", method}, {"args", with_field_names(args, m.params, s)},
+                                            {"result", with_field_names(result, m.parsed_return_type, s)}})));
     else if (m.return_type != "void")
-        print_line(value_text(result, m.return_type, s));
+        print_line(value_text(result, m.parsed_return_type, s));
 }
 
 // `zro call OBJECT METHOD [ARG...]`, or `zro call - [OBJECT]` (then `method` holds that OBJECT).

@@ -30,16 +30,16 @@ int run(const CommonOptions& common, const GetArgs& args) {
 
     if (common.json) {
         for (const auto* p : props)
-            print_line(json_text(Value::map_of({{"object", object}, {"property", p->name}, {"value", a.replica->property(p->name)}})));
+            print_line(json_text(Value::map_of({{"object", object}, {"property", p->name}, {"value", with_field_names(a.replica->property(p->name), p->parsed_type, s)}})));
         return 0;
     }
     if (args.properties.size() == 1) {  // one property: the bare value, for scripts
-        print_line(json_text(a.replica->property(props[0]->name)));
+        print_line(json_text(with_field_names(a.replica->property(props[0]->name), props[0]->parsed_type, s)));
         return 0;
     }
     const Style st = style_for(common);
     Table t;
-    for (const auto* p : props) t.row({p->name, st.cyan(value_text(a.replica->property(p->name), p->type, s))});
+    for (const auto* p : props) t.row({p->name, st.cyan(value_text(a.replica->property(p->name), p->parsed_type, s))});
     t.print(stdout, st);
     return 0;
 }

@@ -42,7 +42,7 @@ int run(const CommonOptions& common, const InspectArgs& args) {
                                            {"type", p.type},
                                            {"mode", std::string(to_string(p.mode))},
                                            {"default", p.default_value.is_nil() ? s.zero_value(p.parsed_type) : p.default_value},
-                                           {"value", a.replica->property(p.name)}}));
+                                           {"value", with_field_names(a.replica->property(p.name), p.parsed_type, s)}}));
         for (const auto& g : s.signals()) sigs.push_back(Value::map_of({{"name", g.name}, {"params", params_value(g.params)}}));
         for (const auto& m : s.methods())
             methods.push_back(Value::map_of({{"name", m.name}, {"params", params_value(m.params)}, {"return", m.return_type}}));
@@ -82,7 +82,7 @@ int run(const CommonOptions& common, const InspectArgs& args) {
         Table t;
         t.header({"PROPERTY", "VALUE", "TYPE", "MODE"});
         for (const auto& p : s.properties())
-            t.row({p.name, st.cyan(value_text(a.replica->property(p.name), p.type, s)), p.type, std::string(to_string(p.mode))});
+            t.row({p.name, st.cyan(value_text(a.replica->property(p.name), p.parsed_type, s)), p.type, std::string(to_string(p.mode))});
         t.print(stdout, st);
     }
     return 0;

@@ -27,11 +27,6 @@ std::string reason_of(const nlohmann::json::exception& e) {
     return bracket == std::string::npos ? what : what.substr(bracket + 2);
 }
 
-bool is_integer_type(std::string_view t) {
-    return t == "int8" || t == "int16" || t == "int32" || t == "int64" || t == "uint8" || t == "uint16" ||
-           t == "uint32" || t == "uint64";
-}
-
 std::optional<Value::Bytes> from_hex(std::string_view s) {
     if (s.size() % 2) return std::nullopt;
     auto nibble = [](char c) -> int {
@@ -61,9 +56,40 @@ std::string to_hex(const Value::Bytes& b) {
 
 // A map<K,V> key from an object member name: the name itself for string (and var) keys, else
 // the name read as a command-line value of K ("1" -> 1, "Eco" -> an enumerator).
-Value map_key(const std::string& name, const std::string& key_type, const Schema& schema) {
-    if (key_type == "string" || key_type == "var") return Value(name);
+Value map_key(const std::string& name, const Type& key_type, const Schema& schema) {
+    if (key_type.kind() == Type::Kind::string || key_type.kind() == Type::Kind::var) return Value(name);
     return arg_value(name, key_type, schema);
+}
+
+std::string field_names(const PodDef& pod) {
+    std::string out;
+    for (const auto& f : pod.fields) out += (out.empty() ? "" : ", ") + f.name;
+    return out;
+}
+
+// A POD from JSON: an object keyed by field name, or a list of the fields in order.
+Value pod_value(const Json& json, const PodDef& pod, const Schema& schema) {
+    if (json.is_array() && json.size() == pod.fields.size()) {
+        Value::List out;
+        for (std::size_t i = 0; i < pod.fields.size(); ++i) out.push_back(to_value(json[i], pod.fields[i].parsed_type, schema));
+        return Value(std::move(out));
+    }
+    if (!json.is_object()) return to_value(json);
+    for (const auto& [name, e] : json.items()) {
+        bool known = false;
+        for (const auto& f : pod.fields) known = known || f.name == name;
+        if (!known)
+            throw CliError(Exit::bad_value, "POD " + pod.name + " has no field '" + name + "' (fields: " + field_names(pod) + ")");
+    }
+    Value::List out;
+    for (const auto& f : pod.fields) {
+        const auto it = json.find(f.name);
+        if (it == json.end())
+            throw CliError(Exit::bad_value, "POD " + pod.name + ": field '" + f.name + "' (" + f.type + ") is missing (fields: " +
+                                                field_names(pod) + ")");
+        out.push_back(to_value(*it, f.parsed_type, schema));
+    }
+    return Value(std::move(out));
 }
 
 } // namespace
@@ -115,63 +141,68 @@ Value to_value(const Json& json) {
     return Value();
 }
 
-Value to_value(const Json& json, std::string_view type, const Schema& schema) {
-    if (type == "float" || type == "double") {
+Value to_value(const Json& json, const Type& type, const Schema& schema) {
+    using K = Type::Kind;
+    switch (type.kind()) {
+    case K::float32:
+    case K::float64:
         if (json.is_number()) return Value(json.get<double>());
-        return to_value(json);
-    }
-    if (is_integer_type(type)) {
+        break;
+    case K::int8: case K::int16: case K::int32: case K::int64:
+    case K::uint8: case K::uint16: case K::uint32: case K::uint64:
         if (json.is_number_float()) {  // 3.0 -> 3
             const double d = json.get<double>();
             if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9e18) return Value(static_cast<std::int64_t>(d));
         }
-        return to_value(json);
-    }
-    if (type == "bytes") {
+        break;
+    case K::bytes: {
         const Json* hex = &json;
         if (json.is_object() && json.size() == 1 && json.contains("$bytes")) hex = &json.at("$bytes");
         if (hex->is_string())
             if (auto b = from_hex(hex->get_ref<const std::string&>())) return Value(std::move(*b));
-        return to_value(json);
+        break;
     }
-    if (const EnumDef* e = schema.find_enum(type)) {
-        if (json.is_string()) {
+    case K::enumeration:
+        if (json.is_string() && type.definition() < schema.enums().size()) {
             std::string name = json.get<std::string>();
             if (auto sep = name.rfind("::"); sep != std::string::npos) name = name.substr(sep + 2);
             if (auto dot = name.rfind('.'); dot != std::string::npos) name = name.substr(dot + 1);
-            for (const auto& [n, num] : e->values)
+            for (const auto& [n, num] : schema.enums()[type.definition()].values)
                 if (n == name) return Value(num);
         }
-        return to_value(json);
-    }
-    std::string base;
-    std::vector<std::string> args;
-    if (!split_type(type, base, args)) return to_value(json);  // var, string, bool, a POD name
-    if (base == "list" && args.size() == 1 && json.is_array()) {
-        Value::List out;
-        for (const auto& e : json) out.push_back(to_value(e, args[0], schema));
-        return Value(std::move(out));
-    }
-    if (base == "map" && args.size() == 2) {
+        break;
+    case K::pod:
+        if (type.definition() < schema.pods().size()) return pod_value(json, schema.pods()[type.definition()], schema);
+        break;
+    case K::list:
+        if (json.is_array()) {
+            Value::List out;
+            for (const auto& e : json) out.push_back(to_value(e, type.element(), schema));
+            return Value(std::move(out));
+        }
+        break;
+    case K::map:
         if (json.is_object()) {
             Value::Map out;
             for (const auto& [name, e] : json.items())
-                out.emplace_back(map_key(name, args[0], schema), to_value(e, args[1], schema));
+                out.emplace_back(map_key(name, type.key(), schema), to_value(e, type.mapped(), schema));
             return Value(std::move(out));
         }
         if (json.is_array()) {  // [[k, v], ...] is accepted too
             Value::Map out;
             for (const auto& pair : json) {
                 if (!pair.is_array() || pair.size() != 2) return to_value(json);
-                out.emplace_back(to_value(pair[0], args[0], schema), to_value(pair[1], args[1], schema));
+                out.emplace_back(to_value(pair[0], type.key(), schema), to_value(pair[1], type.mapped(), schema));
             }
             return Value(std::move(out));
         }
+        break;
+    case K::boolean: case K::string: case K::var: case K::named: case K::none: break;
     }
     return to_value(json);
 }
 
-Value arg_value(std::string_view text, std::string_view type, const Schema& schema) {
+Value arg_value(std::string_view text, const Type& type, const Schema& schema) {
     Json json;
     try {
         json = parse_json(text);
@@ -216,37 +247,52 @@ std::string json_text(const Json& json) { return json.dump(-1, ' ', false, Json:
 
 std::string json_text(const Value& value) { return json_text(to_json(value)); }
 
-std::string value_text(const Value& value, std::string_view type, const Schema& schema) {
-    if (const EnumDef* e = schema.find_enum(type); e && value.is_integer())
-        for (const auto& [n, num] : e->values)
+Value with_field_names(const Value& value, const Type& type, const Schema& schema) {
+    switch (type.kind()) {
+    case Type::Kind::pod: {
+        if (type.definition() >= schema.pods().size() || !value.is_list()) return value;
+        const PodDef& pod = schema.pods()[type.definition()];
+        const auto& fields = value.as_list();
+        if (fields.size() != pod.fields.size()) return value;
+        Value::Map out;
+        for (std::size_t i = 0; i < fields.size(); ++i)
+            out.emplace_back(Value(pod.fields[i].name), with_field_names(fields[i], pod.fields[i].parsed_type, schema));
+        return Value(std::move(out));
+    }
+    case Type::Kind::list: {
+        if (!value.is_list()) return value;
+        Value::List out;
+        for (const auto& e : value.as_list()) out.push_back(with_field_names(e, type.element(), schema));
+        return Value(std::move(out));
+    }
+    case Type::Kind::map: {
+        if (!value.is_map()) return value;
+        Value::Map out;
+        for (const auto& [k, e] : value.as_map()) out.emplace_back(k, with_field_names(e, type.mapped(), schema));
+        return Value(std::move(out));
+    }
+    default: return value;
+    }
+}
+
+Value with_field_names(const std::vector<Value>& args, const std::vector<Parameter>& params, const Schema& schema) {
+    Value::List out;
+    for (std::size_t i = 0; i < args.size(); ++i)
+        out.push_back(i < params.size() ? with_field_names(args[i], params[i].parsed_type, schema) : args[i]);
+    return Value(std::move(out));
+}
+
+std::string value_text(const Value& value, const Type& type, const Schema& schema) {
+    if (type.kind() == Type::Kind::enumeration && value.is_integer() && type.definition() < schema.enums().size())
+        for (const auto& [n, num] : schema.enums()[type.definition()].values)
             if (equals_integer(value, num)) return n + " (" + json_text(value) + ")";
-    return json_text(value);
+    return json_text(with_field_names(value, type, schema));
 }
 
 bool equals_integer(const Value& v, std::int64_t n) noexcept {
     if (const auto* i = std::get_if<std::int64_t>(&v.storage())) return *i == n;
     if (const auto* u = std::get_if<std::uint64_t>(&v.storage())) return n >= 0 && *u == static_cast<std::uint64_t>(n);
     return false;
-}
-
-bool split_type(std::string_view type, std::string& base, std::vector<std::string>& args) {
-    const auto lt = type.find('<');
-    if (lt == std::string_view::npos || type.back() != '>') return false;
-    base = std::string(type.substr(0, lt));
-    args.clear();
-    const std::string_view inner = type.substr(lt + 1, type.size() - lt - 2);
-    int depth = 0;
-    std::size_t start = 0;
-    for (std::size_t i = 0; i < inner.size(); ++i) {
-        if (inner[i] == '<') ++depth;
-        else if (inner[i] == '>') --depth;
-        else if (inner[i] == ',' && depth == 0) {
-            args.emplace_back(inner.substr(start, i - start));
-            start = i + 1;
-        }
-    }
-    args.emplace_back(inner.substr(start));
-    return true;
 }
 
 } // namespace zro::cli

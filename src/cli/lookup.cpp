@@ -207,7 +207,7 @@ const MethodDef& find_method(const Schema& s, const std::string& object, const s
                                         "); methods: " + join_names(seen));
 }
 
-void check_value(const Schema& s, const std::string& type, const Value& v, const std::string& what) {
+void check_value(const Schema& s, const Type& type, const Value& v, const std::string& what) {
     try {
         s.check(type, v, what);
     } catch (const Error& e) {

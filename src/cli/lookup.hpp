@@ -94,6 +94,6 @@ const PropertyDef& find_property(const Schema& s, const std::string& object, con
 const MethodDef& find_method(const Schema& s, const std::string& object, const std::string& name);
 
 /// Checks one value against a schema type; throws CliError(bad_value) naming `what`.
-void check_value(const Schema& s, const std::string& type, const Value& v, const std::string& what);
+void check_value(const Schema& s, const Type& type, const Value& v, const std::string& what);
 
 } // namespace zro::cli

@@ -37,6 +37,28 @@ const char* const hosts_help =
     "zro VERB -h shows a verb's arguments, options and examples.\n";
 
 /// `zro` and one CLI11 command per verb, with its own options and the common ones.
+// CLI11 reads an argument written "[a,b]" of a repeatable option as the two arguments "a" and
+// "b" (its syntax for containers), which would cut `zro call Obj m '[1,2]'` into pieces. JSON
+// must reach the verbs whole: such an argument gets `bracket_guard` appended before parsing
+// (guarded_arguments), so CLI11 takes it as it is, and every option's value loses it again.
+constexpr char bracket_guard = '\x1f';
+
+std::string drop_bracket_guard(std::string& text) {
+    if (!text.empty() && text.back() == bracket_guard) text.pop_back();
+    return {};  // no error
+}
+
+// argv after the program name, in the reversed order CLI::App::parse(std::vector&) takes.
+std::vector<std::string> guarded_arguments(int argc, char** argv) {
+    std::vector<std::string> out;
+    for (int i = argc - 1; i > 0; --i) {
+        std::string a = argv[i];
+        if (a.size() >= 2 && a.front() == '[' && a.back() == ']') a += bracket_guard;
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
 struct CommandLine {
     CLI::App app{main_description, "zro"};
     CommonOptions common;
@@ -59,6 +81,8 @@ struct CommandLine {
             for (CLI::Option* positional : cmd->get_options([](const CLI::Option* o) { return o->get_positional(); }))
                 positional->type_name("");  // their help says what they are; "TEXT" adds nothing
             add_common_options(*cmd, common);
+            for (CLI::Option* o : cmd->get_options([](const CLI::Option* o) { return o->get_type_size() > 0; }))
+                o->transform(CLI::Validator(drop_bracket_guard, ""));
             cmd->footer(v->details + "\n\n" + exit_codes_help());
             verbs.emplace(v->name, std::pair{cmd, std::move(run)});
         }
@@ -150,7 +174,8 @@ int main(int argc, char** argv) {
     }
     const auto& [cmd, run] = verb->second;
     try {
-        cl.app.parse(argc, argv);
+        auto arguments = guarded_arguments(argc, argv);
+        cl.app.parse(arguments);
     } catch (const CLI::CallForHelp&) {
         std::fputs(cl.app.help().c_str(), stdout);  // the verb's help: CLI11 hands it to the command given
         return 0;

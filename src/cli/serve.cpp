@@ -55,18 +55,19 @@ struct Server {
     std::uint64_t next_id = 1;
     struct PendingCall {
         Responder responder;
-        std::string method, return_type;
+        std::string method;
+        Type return_type;  // Kind::none for void
     };
     std::map<std::uint64_t, PendingCall> pending;
 
     void on_call(const MethodDef& m, std::vector<Value> args, Responder responder) {
         const std::uint64_t id = next_id++;
         Value::Map line{{Value("event"), Value("call")}, {Value("id"), Value(id)}, {Value("method"), Value(m.name)},
-                        {Value("args"), Value(args)}};
+                        {Value("args"), with_field_names(args, m.params, schema)}};
         auto it = auto_replies.find(m.name);
         if (it != auto_replies.end()) {
             line.emplace_back(Value("answered"), Value("--reply"));
-            line.emplace_back(Value("result"), it->second);
+            line.emplace_back(Value("result"), with_field_names(it->second, m.parsed_return_type, schema));
             print_line(json_text(Value(std::move(line))));
             responder.reply(it->second);
         } else if (m.return_type == "void" && !wait_void) {
@@ -80,7 +81,7 @@ struct Server {
         } else {
             line.emplace_back(Value("answered"), Value("stdin"));
             print_line(json_text(Value(std::move(line))));
-            pending.emplace(id, PendingCall{std::move(responder), m.name, m.return_type});
+            pending.emplace(id, PendingCall{std::move(responder), m.name, m.parsed_return_type});
         }
     }
 
@@ -106,11 +107,11 @@ struct Server {
             }
             const Json* found = field(v, "result");
             Value result = found ? to_value(*found) : Value();
-            if (c.return_type != "void") {
+            if (c.return_type.kind() != Type::Kind::none) {
                 result = found ? to_value(*found, c.return_type, schema) : Value();
                 if (!schema.accepts(c.return_type, result)) {
                     const std::string why = "reply to call " + json_text(*id) + " (" + c.method + "): expected " +
-                                            c.return_type + ", got " + json_text(result);
+                                            c.return_type.spelling() + ", got " + json_text(result);
                     c.responder.fail("zro serve: " + why);
                     throw CliError(Exit::bad_value, why + " (the call failed)");
                 }
@@ -124,8 +125,8 @@ struct Server {
             const Json* value = field(v, "value");
             if (!value) throw CliError(Exit::usage, "no \"value\" for property '" + prop + "'");
             const PropertyDef& p = find_property(schema, schema.type_name(), prop);
-            const Value c = to_value(*value, p.type, schema);
-            check_value(schema, p.type, c, "property '" + prop + "'");
+            const Value c = to_value(*value, p.parsed_type, schema);
+            check_value(schema, p.parsed_type, c, "property '" + prop + "'");
             source.set_property(prop, c);
             return;
         }
@@ -148,8 +149,8 @@ struct Server {
                                                     " arguments; got " + std::to_string(given->size()));
             std::vector<Value> args;
             for (std::size_t i = 0; i < given->size(); ++i) {
-                args.push_back(to_value((*given)[i], g.params[i].type, schema));
-                check_value(schema, g.params[i].type, args[i], "argument " + std::to_string(i + 1) + " of signal " + sig);
+                args.push_back(to_value((*given)[i], g.params[i].parsed_type, schema));
+                check_value(schema, g.params[i].parsed_type, args[i], "argument " + std::to_string(i + 1) + " of signal " + sig);
             }
             source.emit_signal(sig, std::move(args));
             return;
@@ -176,16 +177,17 @@ int run(const CommonOptions& common, const ServeArgs& args) {
     for (const auto& text : args.sets) {
         auto [prop, value_text] = split_assignment(text, "--set");
         const PropertyDef& p = find_property(s, name, prop);
-        const Value v = arg_value(value_text, p.type, s);
-        check_value(s, p.type, v, "--set " + prop);
+        const Value v = arg_value(value_text, p.parsed_type, s);
+        check_value(s, p.parsed_type, v, "--set " + prop);
         source.set_property(prop, v);
     }
     std::map<std::string, Value> replies;
     for (const auto& text : args.replies) {
         auto [method, value_text] = split_assignment(text, "--reply");
         const MethodDef& m = find_method(s, name, method);
-        Value v = arg_value(value_text, m.return_type == "void" ? "var" : m.return_type, s);
-        if (m.return_type != "void") check_value(s, m.return_type, v, "--reply " + method);
+        const bool is_void = m.parsed_return_type.kind() == Type::Kind::none;
+        Value v = arg_value(value_text, is_void ? Type() : m.parsed_return_type, s);
+        if (!is_void) check_value(s, m.parsed_return_type, v, "--reply " + method);
         else if (!v.is_nil()) throw CliError(Exit::bad_value, "--reply " + method + ": the method is void; use " + method + "=null");
         replies[method] = std::move(v);
     }
@@ -210,8 +212,9 @@ int run(const CommonOptions& common, const ServeArgs& args) {
         });
     for (const auto& p : s.properties())
         if (p.mode == PropertyMode::read_push || p.mode == PropertyMode::read_write)
-            source.on_write(p.name, [name = p.name](const Value& requested) {
-                print_line(json_text(Value::map_of({{"event", "write"}, {"property", name}, {"value", requested}})));
+            source.on_write(p.name, [&p, &s](const Value& requested) {
+                print_line(json_text(Value::map_of(
+                    {{"event", "write"}, {"property", p.name}, {"value", with_field_names(requested, p.parsed_type, s)}})));
                 return requested;
             });
     auto registration = host.enable_remoting(source, name);

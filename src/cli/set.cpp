@@ -25,8 +25,8 @@ void set_one(Acquired& a, const std::string& object, const std::string& prop, co
     if (p.mode != PropertyMode::read_push && p.mode != PropertyMode::read_write)
         throw CliError(Exit::read_only, "property '" + prop + "' of " + object + " is " + std::string(to_string(p.mode)) +
                                             ": only the source changes it");
-    const Value value = given.json ? to_value(*given.json, p.type, s) : arg_value(given.text, p.type, s);
-    check_value(s, p.type, value, "property '" + prop + "' of " + object);
+    const Value value = given.json ? to_value(*given.json, p.parsed_type, s) : arg_value(given.text, p.parsed_type, s);
+    check_value(s, p.parsed_type, value, "property '" + prop + "' of " + object);
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() < 1) left = std::chrono::milliseconds(1);
     auto reply = a.replica->set_property(prop, value, left);
@@ -40,7 +40,7 @@ void set_one(Acquired& a, const std::string& object, const std::string& prop, co
                                                 err->message + " (" + std::string(to_string(err->code)) + ")");
     }
     if (json_out)
-        print_line(json_text(Value::map_of({{"object", object}, {"property", prop}, {"value", value}, {"ok", true}})));
+        print_line(json_text(Value::map_of({{"object", object}, {"property", prop}, {"value", with_field_names(value, p.parsed_type, s)}, {"ok", true}})));
 }
 
 // `zro set OBJECT PROPERTY VALUE`, or `zro set - [OBJECT]` (then `property` holds that OBJECT).

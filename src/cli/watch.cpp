@@ -77,8 +77,8 @@ int run(const CommonOptions& common, const WatchArgs& args) {
     for (const auto& p : s.properties()) {
         last[p.name] = r.property(p.name);
         if (!changes_only && wanted(p.name))
-            emit({kv("event", "value"), kv("property", p.name), kv("value", r.property(p.name))},
-                 object + "." + st.bold(p.name) + " = " + st.cyan(value_text(r.property(p.name), p.type, s)));
+            emit({kv("event", "value"), kv("property", p.name), kv("value", with_field_names(r.property(p.name), p.parsed_type, s))},
+                 object + "." + st.bold(p.name) + " = " + st.cyan(value_text(r.property(p.name), p.parsed_type, s)));
     }
     r.on_property_changed([&](std::string_view name, const Value& v) {
         auto& prev = last[std::string(name)];
@@ -87,8 +87,8 @@ int run(const CommonOptions& common, const WatchArgs& args) {
         if (!wanted(name)) return;
         const auto& p = s.properties()[*s.property_index(name)];
         const std::uint64_t seq = r.last_seq();  // this change's own, inside the callback
-        emit({kv("event", "changed"), kv("property", std::string(name)), kv("value", v), kv("seq", seq)},
-             object + "." + st.bold(std::string(name)) + " = " + st.cyan(value_text(v, p.type, s)) +
+        emit({kv("event", "changed"), kv("property", std::string(name)), kv("value", with_field_names(v, p.parsed_type, s)), kv("seq", seq)},
+             object + "." + st.bold(std::string(name)) + " = " + st.cyan(value_text(v, p.parsed_type, s)) +
                  st.dim("  seq " + std::to_string(seq)));
         count_one();
     });
@@ -98,10 +98,10 @@ int run(const CommonOptions& common, const WatchArgs& args) {
         std::string text;
         for (std::size_t i = 0; i < sig_args.size(); ++i) {
             if (i) text += ", ";
-            text += value_text(sig_args[i], i < g.params.size() ? g.params[i].type : "var", s);
+            text += value_text(sig_args[i], i < g.params.size() ? g.params[i].parsed_type : Type(), s);
         }
         const std::uint64_t seq = r.last_seq();
-        emit({kv("event", "signal"), kv("signal", std::string(name)), kv("args", Value(sig_args)), kv("seq", seq)},
+        emit({kv("event", "signal"), kv("signal", std::string(name)), kv("args", with_field_names(sig_args, g.params, s)), kv("seq", seq)},
              object + "." + st.bold(std::string(name)) + st.yellow("(" + text + ")") + "  signal" +
                  st.dim("  seq " + std::to_string(seq)));
         count_one();
