@@ -64,7 +64,7 @@ void call_one(Acquired& a, const std::string& object, const std::string& method,
     if (json_out)
         print_line(json_text(Value::map_of({{"object", object}, {"method", method}, {"args", with_field_names(args, m.params, s)},
                                             {"result", with_field_names(result, m.parsed_return_type, s)}})));
-    else if (m.return_type != "void")
+    else if (m.parsed_return_type.kind() != Type::Kind::none)
         print_line(value_text(result, m.parsed_return_type, s));
 }
 

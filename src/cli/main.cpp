@@ -36,7 +36,6 @@ const char* const hosts_help =
     "without them: hosts found through mDNS (avahi-daemon), or through --registry URL.\n"
     "zro VERB -h shows a verb's arguments, options and examples.\n";
 
-/// `zro` and one CLI11 command per verb, with its own options and the common ones.
 // CLI11 reads an argument written "[a,b]" of a repeatable option as the two arguments "a" and
 // "b" (its syntax for containers), which would cut `zro call Obj m '[1,2]'` into pieces. JSON
 // must reach the verbs whole: such an argument gets `bracket_guard` appended before parsing
@@ -59,6 +58,7 @@ std::vector<std::string> guarded_arguments(int argc, char** argv) {
     return out;
 }
 
+/// `zro` and one CLI11 command per verb, with its own options and the common ones.
 struct CommandLine {
     CLI::App app{main_description, "zro"};
     CommonOptions common;

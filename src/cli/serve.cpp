@@ -70,7 +70,7 @@ struct Server {
             line.emplace_back(Value("result"), with_field_names(it->second, m.parsed_return_type, schema));
             print_line(json_text(Value(std::move(line))));
             responder.reply(it->second);
-        } else if (m.return_type == "void" && !wait_void) {
+        } else if (m.parsed_return_type.kind() == Type::Kind::none && !wait_void) {
             line.emplace_back(Value("answered"), Value("void"));
             print_line(json_text(Value(std::move(line))));
             responder.reply();
