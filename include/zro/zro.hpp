@@ -10,6 +10,8 @@
 #include <zro/dynamic_source.hpp>
 #include <zro/error.hpp>
 #include <zro/host.hpp>
+#include <zro/item_model.hpp>
+#include <zro/list_model.hpp>
 #include <zro/log.hpp>
 #include <zro/node.hpp>
 #include <zro/options.hpp>
@@ -20,5 +22,6 @@
 #include <zro/schema.hpp>
 #include <zro/security.hpp>
 #include <zro/source.hpp>
+#include <zro/standard_item_model.hpp>
 #include <zro/type.hpp>
 #include <zro/value.hpp>
