@@ -32,6 +32,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <functional>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -84,6 +85,7 @@ public:
 private:
     [[noreturn]] static void refuse(const std::string& message) { throw Error(ErrorCode::bad_arguments, message); }
     static std::string rows_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " row" : " rows"); }
+    static std::string span_text(std::size_t first, std::size_t count);
     void check_index(const char* call, std::size_t i, std::size_t size) const;
     void check_span(const char* call, std::size_t first, std::size_t count) const;
     void check_item(const ModelPath& parent, std::size_t row, std::size_t column) const;
@@ -117,10 +119,15 @@ template <class Row> void ListModel<Row>::check_index(const char* call, std::siz
 template <class Row> void ListModel<Row>::check_span(const char* call, std::size_t first, std::size_t count) const {
     if (count == 0) refuse(std::string(call) + ": count 0: at least one row is needed");
     if (first >= rows_.size() || count > rows_.size() - first)
-        refuse(std::string(call) + ": " +
-               (count == 1 ? "row " + std::to_string(first)
-                           : "rows " + std::to_string(first) + " to " + std::to_string(first + count - 1)) +
-               " out of range (" + rows_text(rows_.size()) + ")");
+        refuse(std::string(call) + ": " + span_text(first, count) + " out of range (" + rows_text(rows_.size()) + ")");
+}
+
+// "row 3", "rows 3 to 5", or "40 rows from row 3" when the last would overflow.
+template <class Row> std::string ListModel<Row>::span_text(std::size_t first, std::size_t count) {
+    if (count == 1) return "row " + std::to_string(first);
+    if (count - 1 > std::numeric_limits<std::size_t>::max() - first)
+        return std::to_string(count) + " rows from row " + std::to_string(first);
+    return "rows " + std::to_string(first) + " to " + std::to_string(first + count - 1);
 }
 
 template <class Row>

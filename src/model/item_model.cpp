@@ -3,6 +3,7 @@
 
 #include "model/model_text.hpp"
 
+#include <limits>
 #include <utility>
 
 namespace zro {
@@ -33,6 +34,9 @@ std::string count_text(std::size_t n, std::string_view unit) {
 
 std::string span_text(std::string_view unit, std::size_t first, std::size_t count) {
     if (count == 1) return std::string(unit) + " " + std::to_string(first);
+    if (count - 1 > std::numeric_limits<std::size_t>::max() - first)  // no last one to name
+        return std::to_string(count) + " " + std::string(unit) + "s from " + std::string(unit) + " " +
+               std::to_string(first);
     return std::string(unit) + "s " + std::to_string(first) + " to " + std::to_string(first + count - 1);
 }
 

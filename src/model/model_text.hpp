@@ -20,7 +20,8 @@ std::string parent_text(const ModelPath& parent);
 std::string item_text(const ModelPath& parent, std::size_t row, std::size_t column);
 /// "8 rows", "1 column": a count with its unit ("row", "column", "role") in the right number.
 std::string count_text(std::size_t n, std::string_view unit);
-/// "row 12" for one, "rows 12 to 14" for several (`count` is at least 1).
+/// "row 12" for one, "rows 12 to 14" for several, "40 rows from row 12" when the last would
+/// overflow (`count` is at least 1).
 std::string span_text(std::string_view unit, std::size_t first, std::size_t count);
 
 } // namespace zro::detail
