@@ -84,9 +84,12 @@ public:
 
 private:
     [[noreturn]] static void refuse(const std::string& message) { throw Error(ErrorCode::bad_arguments, message); }
-    static std::string rows_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " row" : " rows"); }
+    static std::string count_text(std::size_t n, const char* unit) {
+        return std::to_string(n) + " " + unit + (n == 1 ? "" : "s");
+    }
+    std::string rows_text() const { return count_text(rows_.size(), "row"); }
     static std::string span_text(std::size_t first, std::size_t count);
-    void check_index(const char* call, std::size_t i, std::size_t size) const;
+    void check_index(const char* call, std::size_t i, std::size_t end) const;
     void check_span(const char* call, std::size_t first, std::size_t count) const;
     void check_item(const ModelPath& parent, std::size_t row, std::size_t column) const;
     void check_role(std::size_t role) const;
@@ -111,15 +114,15 @@ ListModel<Row>::ListModel(std::vector<std::string> roles, ReadFunction read, Wri
     }
 }
 
-template <class Row> void ListModel<Row>::check_index(const char* call, std::size_t i, std::size_t size) const {
-    if (i >= size)
-        refuse(std::string(call) + ": index " + std::to_string(i) + " out of range (" + rows_text(rows_.size()) + ")");
+// `i` must be below `end`: the size, or one more for an insert position.
+template <class Row> void ListModel<Row>::check_index(const char* call, std::size_t i, std::size_t end) const {
+    if (i >= end) refuse(std::string(call) + ": index " + std::to_string(i) + " out of range (" + rows_text() + ")");
 }
 
 template <class Row> void ListModel<Row>::check_span(const char* call, std::size_t first, std::size_t count) const {
     if (count == 0) refuse(std::string(call) + ": count 0: at least one row is needed");
     if (first >= rows_.size() || count > rows_.size() - first)
-        refuse(std::string(call) + ": " + span_text(first, count) + " out of range (" + rows_text(rows_.size()) + ")");
+        refuse(std::string(call) + ": " + span_text(first, count) + " out of range (" + rows_text() + ")");
 }
 
 // "row 3", "rows 3 to 5", or "40 rows from row 3" when the last would overflow.
@@ -134,13 +137,13 @@ template <class Row>
 void ListModel<Row>::check_item(const ModelPath& parent, std::size_t row, std::size_t column) const {
     if (!parent.empty()) refuse("a ListModel has items only at the root (its rows have no children)");
     if (row >= rows_.size())
-        refuse("row " + std::to_string(row) + " out of range (" + rows_text(rows_.size()) + ")");
+        refuse("row " + std::to_string(row) + " out of range (" + rows_text() + ")");
     if (column != 0) refuse("column " + std::to_string(column) + " out of range (1 column)");
 }
 
 template <class Row> void ListModel<Row>::check_role(std::size_t role) const {
     if (role >= roles_.size())
-        refuse("role " + std::to_string(role) + " out of range (" + std::to_string(roles_.size()) + " roles)");
+        refuse("role " + std::to_string(role) + " out of range (" + count_text(roles_.size(), "role") + ")");
 }
 
 template <class Row> std::vector<Value> ListModel<Row>::read_all(const Row& row) const {
@@ -204,9 +207,9 @@ template <class Row> void ListModel<Row>::move(std::size_t first, std::size_t co
         refuse("move: destination " + std::to_string(destination) + " out of range (at most " +
                std::to_string(rows_.size() - count) + ")");
     if (destination == first) return;
-    const auto at = [this](std::size_t i) { return rows_.begin() + static_cast<std::ptrdiff_t>(i); };
-    if (destination < first) std::rotate(at(destination), at(first), at(first + count));
-    else std::rotate(at(first), at(first + count), at(destination + count));
+    const auto row = [this](std::size_t i) { return rows_.begin() + static_cast<std::ptrdiff_t>(i); };
+    if (destination < first) std::rotate(row(destination), row(first), row(first + count));
+    else std::rotate(row(first), row(first + count), row(destination + count));
     notify_rows_moved({}, first, count, {}, destination);
 }
 

@@ -128,7 +128,9 @@ void StandardItemModel::check_role(std::size_t role, const char* call) const {
                          ")");
 }
 
-StandardItemModel::Cell StandardItemModel::new_cell() const { return Cell{std::vector<Value>(roles_.size()), default_flags}; }
+StandardItemModel::Cell StandardItemModel::new_cell() const {
+    return Cell{std::vector<Value>(roles_.size()), default_flags};
+}
 
 std::unique_ptr<StandardItemModel::Node> StandardItemModel::new_row(std::size_t columns) const {
     auto row = std::make_unique<Node>();
