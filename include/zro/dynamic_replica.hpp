@@ -27,6 +27,11 @@ public:
     /// snapshot and `Error(unknown_property)` for a name the class does not have.
     const Value& property(std::string_view name) const;
 
+    /// The replica of MODEL member `name` (docs/MODELS.md); the same object across snapshots.
+    /// Throws `Error(invalid_state)` before the first snapshot and `Error(unknown_model)` for a
+    /// name the class does not have.
+    ModelReplica& model(std::string_view name) const { return model_member(name); }
+
     /// Each property change, in the order the source made them (one call per change).
     /// A snapshot that changes values reports each changed property too.
     Connection on_property_changed(PropertyCallback fn);

@@ -49,6 +49,12 @@ public:
     /// Emits a signal; arity and types are checked (`Error(bad_arguments)`).
     void emit_signal(std::string_view name, std::vector<Value> args = {});
 
+    /// Puts `model` (or nullptr: none) in MODEL member `name` (`Error(unknown_model)` for a name
+    /// the schema lacks); replicas follow it. The source does not own the model: keep it alive
+    /// while it is set (set another, or nullptr, before destroying it).
+    void set_model(std::string_view name, ItemModel* model);
+    ItemModel* model(std::size_t index) const override { return models_.at(index); }
+
     /// Registers the handler of a method (replacing any previous one). A call to a method
     /// without a handler fails with `handler_failed`.
     void on_call(std::string_view method, CallHandler handler);
@@ -68,6 +74,7 @@ private:
 
     Schema schema_;
     std::vector<Value> values_;
+    std::vector<ItemModel*> models_;
     std::vector<DeferredCallHandler> call_handlers_;
     std::vector<WriteHandler> write_handlers_;
 };

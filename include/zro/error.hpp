@@ -40,6 +40,7 @@ enum class ErrorCode : std::uint16_t {
     not_connected = 15,      ///< no connection can carry the request
     unauthorized = 16,       ///< the host refused this node in the security handshake (key not allowed, or plain vs CURVE)
     host_unverified = 17,    ///< this node could not verify the host's key (differs from the pinned one, none known, host plain)
+    unknown_model = 18,      ///< the object has no MODEL member of that name, or no model is set in it
     // --- local usage errors (thrown as zro::Error) ---
     would_deadlock = 100,    ///< a blocking helper called from inside a zro callback
     bind_failed = 101,       ///< a host could not bind its URL (address in use, permission)

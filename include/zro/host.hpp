@@ -15,6 +15,7 @@
 /// Thread contract: as for `Node`; `enable_remoting`, `Registration::withdraw` and
 /// `reload_allow_list` may be called from any thread (they run on the loop thread and wait).
 
+#include <zro/item_model.hpp>
 #include <zro/node.hpp>
 #include <zro/source.hpp>
 
@@ -55,6 +56,13 @@ public:
     /// otherwise) and 1-255 bytes without NUL (`Error(bad_arguments)`). A generated source's
     /// CLASS sub-objects are shared with it, as "<name>.<property>".
     Registration enable_remoting(Source& source, std::string_view name);
+
+    /// Shares an item model at top level under `name`, as an object of class `ItemModel` whose
+    /// one MODEL member, `model`, has `roles` (empty: all of the model's `role_names()`, in
+    /// order); a role the model lacks reads as nil. Replicas acquire it with
+    /// `node.acquire_model(name)`. The model stays yours: keep it alive until the handle's
+    /// `withdraw()` (or the host's end). Errors as for sources.
+    Registration enable_remoting(ItemModel& model, std::string_view name, std::vector<std::string> roles = {});
 
     /// The host's CURVE public key (Z85), for clients to pin or for a discovery record; empty
     /// for a plain host (no `NodeOptions::security` key pair).

@@ -71,6 +71,17 @@ struct ModelChange {
     std::size_t first_column = 0; ///< data_changed
     std::size_t last_column = 0;  ///< data_changed
     std::vector<std::size_t> roles;  ///< data_changed: the roles that changed; empty: all
+
+    /// A change of `kind` over [first, first + count) of `parent`, the other fields at their
+    /// defaults.
+    static ModelChange of(Kind kind, ModelPath parent = {}, std::size_t first = 0, std::size_t count = 0) {
+        ModelChange c;
+        c.kind = kind;
+        c.parent = std::move(parent);
+        c.first = first;
+        c.count = count;
+        return c;
+    }
 };
 
 class ItemModel {

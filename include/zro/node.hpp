@@ -68,6 +68,10 @@ public:
     /// Acquires a replica whose class is learned from the source. The replica starts
     /// uninitialized and becomes valid when a connected host shares `name`.
     std::unique_ptr<DynamicReplica> acquire_dynamic(std::string_view name);
+    /// Acquires a model shared at top level (`host.enable_remoting(model, name, roles)`,
+    /// docs/MODELS.md). The pointer owns the object's replica: `replica()` tells its state and
+    /// waits for it; the counts are known once it is valid.
+    std::shared_ptr<ModelReplica> acquire_model(std::string_view name, ModelOptions options = {});
 
     /// Acquires a typed (static) replica, e.g. `node.acquire<SimpleSwitchReplica>("SimpleSwitch")`.
     /// R is a Replica subclass with a default constructor whose `expected_schema()` names the

@@ -52,4 +52,13 @@ struct NodeOptions {
     SecurityOptions security;
 };
 
+/// How `node.acquire_model` sets up a model replica (docs/MODELS.md).
+struct ModelOptions {
+    /// Rows 0..N-1 of the root as a window from the start (fetched with the first snapshot's
+    /// answer, then pushed on change). 0: none; the root's row and column counts come anyway.
+    std::size_t prefetch_rows = 0;
+    /// Rows held per parent (see ModelReplica::set_cache_size); 0: the default, 1000.
+    std::size_t cache_size = 0;
+};
+
 } // namespace zro

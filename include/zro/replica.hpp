@@ -22,6 +22,7 @@
 /// needs no code of its own in its destructor (see `operator delete` below).
 
 #include <zro/connection.hpp>
+#include <zro/model_replica.hpp>
 #include <zro/pending_reply.hpp>
 #include <zro/replica_status.hpp>
 #include <zro/schema.hpp>
@@ -120,6 +121,13 @@ protected:
                                        std::chrono::milliseconds timeout);
     /// The schema in use (the source's for dynamic replicas); nullptr before the first snapshot.
     const Schema* current_schema() const noexcept;
+    /// The replica of MODEL member `name`. Throws `Error(unknown_model)` when the class has no
+    /// such member and `Error(invalid_state)` before the schema is known (a dynamic replica
+    /// learns it with its first snapshot).
+    ModelReplica& model_member(std::string_view name) const;
+    /// A replica of MODEL member `name` before the schema is known (its roles come with the
+    /// first snapshot; a class without that member leaves it without a model).
+    ModelReplica& expect_model(std::string_view name);
     /// Acquires `name` as an R on this replica's node (loop thread): generated replicas acquire
     /// their CLASS sub-objects this way. Throws `Error(invalid_state)` before this replica was
     /// acquired.
@@ -135,9 +143,20 @@ private:
     /// Stops delivery to this object (idempotent, any thread). `operator delete` calls it.
     void detach();
 
+    // MODEL members, driven by the engine (loop thread; replica.cpp).
+    void make_models(const Schema& schema) const;
+    void reset_models(const Schema& schema, const std::vector<Value>& states, std::uint64_t seq);
+    void models_after_snapshot();
+    bool apply_model_event(std::size_t index, const Value& operation, std::uint64_t seq);
+    void models_caught_up(std::uint64_t applied);
+    void deliver_rows(std::size_t index, std::uint64_t seq, ModelPath parent, std::size_t rows, std::size_t columns,
+                      std::size_t first, std::vector<Value> payloads, std::uint64_t applied);
+    void model_fetch_failed(std::size_t index);
+
     friend class detail::ReplicaCore;
     friend class Node;
     std::shared_ptr<detail::ReplicaCore> core_;
+    mutable std::vector<std::unique_ptr<ModelReplica>> models_;  ///< one per schema model, once known
 };
 
 } // namespace zro

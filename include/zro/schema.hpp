@@ -95,6 +95,14 @@ struct PodDef {
     bool operator==(const PodDef&) const = default;
 };
 
+/// A MODEL member (an item model the source shares as part of the object, docs/MODELS.md): its
+/// name (in the namespace of properties) and the roles replicas see, in order.
+struct ModelDef {
+    std::string name;
+    std::vector<std::string> roles;  ///< at least one; names as for members
+    bool operator==(const ModelDef&) const = default;
+};
+
 /// A class schema. Build it with the fluent `add_*` calls (each validates and throws
 /// `Error(invalid_schema)` on a duplicate or invalid name or type; a type may name only the
 /// enums and PODs added before it), or read one with `from_value`.
@@ -111,6 +119,8 @@ public:
     Schema& add_signal(std::string name, std::vector<Parameter> params = {});
     Schema& add_method(std::string name, std::vector<Parameter> params = {},
                        std::string return_type = "void");
+    /// A MODEL member with its roles (at least one); its name may not be a property's.
+    Schema& add_model(std::string name, std::vector<std::string> roles);
 
     const std::string& type_name() const noexcept { return type_name_; }
     const std::vector<PropertyDef>& properties() const noexcept { return properties_; }
@@ -118,11 +128,13 @@ public:
     const std::vector<MethodDef>& methods() const noexcept { return methods_; }
     const std::vector<EnumDef>& enums() const noexcept { return enums_; }
     const std::vector<PodDef>& pods() const noexcept { return pods_; }
+    const std::vector<ModelDef>& models() const noexcept { return models_; }
 
     /// Index of a member by name, or nullopt.
     std::optional<std::size_t> property_index(std::string_view name) const noexcept;
     std::optional<std::size_t> signal_index(std::string_view name) const noexcept;
     std::optional<std::size_t> method_index(std::string_view name) const noexcept;
+    std::optional<std::size_t> model_index(std::string_view name) const noexcept;
     const EnumDef* find_enum(std::string_view name) const noexcept;
     const PodDef* find_pod(std::string_view name) const noexcept;
 
@@ -179,6 +191,7 @@ private:
     std::vector<MethodDef> methods_;
     std::vector<EnumDef> enums_;
     std::vector<PodDef> pods_;
+    std::vector<ModelDef> models_;
     mutable std::string signature_;
 };
 

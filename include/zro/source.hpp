@@ -26,6 +26,7 @@
 namespace zro {
 
 class Host;
+class ItemModel;
 
 namespace detail {
 class SourceLink;
@@ -76,6 +77,12 @@ public:
     /// now or later. An exception thrown here becomes a `handler_failed` reply.
     virtual void handle_call(std::size_t index, std::vector<Value> args, Responder responder) = 0;
 
+    /// The model MODEL member `index` (in `schema().models()` order) holds now, or nullptr for
+    /// none. The host reads it when the source is shared and after `notify_model_replaced`;
+    /// a model must outlive its place in the source (clear it, notify, then destroy it).
+    /// Default: none.
+    virtual ItemModel* model(std::size_t index) const;
+
     /// True while a host shares this source.
     bool remoted() const noexcept { return link_ != nullptr; }
 
@@ -91,6 +98,9 @@ protected:
     void notify_property_changed(std::size_t index, const Value& value);
     /// Report that signal `index` was emitted with `args`.
     void notify_signal(std::size_t index, const std::vector<Value>& args);
+    /// Report that MODEL member `index` holds another model now (or none): replicas follow it
+    /// as a reset. Changes *inside* a model are reported by the model itself.
+    void notify_model_replaced(std::size_t index);
 
 private:
     friend class detail::SourceLink;

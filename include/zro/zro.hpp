@@ -13,6 +13,7 @@
 #include <zro/item_model.hpp>
 #include <zro/list_model.hpp>
 #include <zro/log.hpp>
+#include <zro/model_replica.hpp>
 #include <zro/node.hpp>
 #include <zro/options.hpp>
 #include <zro/pending_reply.hpp>

@@ -9,6 +9,15 @@ DynamicSource::DynamicSource(Schema schema) : schema_(std::move(schema)) {
         values_.push_back(p.default_value.is_nil() ? schema_.zero_value(p.parsed_type) : p.default_value);
     call_handlers_.resize(schema_.methods().size());
     write_handlers_.resize(schema_.properties().size());
+    models_.resize(schema_.models().size(), nullptr);
+}
+
+void DynamicSource::set_model(std::string_view name, ItemModel* model) {
+    const auto index = schema_.model_index(name);
+    if (!index) throw Error(ErrorCode::unknown_model, "class " + schema_.type_name() + " has no model '" + std::string(name) + "'");
+    if (models_[*index] == model) return;
+    models_[*index] = model;
+    notify_model_replaced(*index);
 }
 
 std::size_t DynamicSource::property_index_or_throw(std::string_view name) const {

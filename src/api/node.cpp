@@ -2,6 +2,7 @@
 #include <zro/host.hpp>
 #include <zro/node.hpp>
 
+#include "api/model_source.hpp"
 #include "discovery/agent.hpp"
 #include "engine/client/client_trust.hpp"
 #include "engine/client/replica_core.hpp"
@@ -80,6 +81,15 @@ std::unique_ptr<DynamicReplica> Node::acquire_dynamic(std::string_view name) {
     std::unique_ptr<DynamicReplica> replica(new DynamicReplica());
     attach_replica(*replica, name);
     return replica;
+}
+
+std::shared_ptr<ModelReplica> Node::acquire_model(std::string_view name, ModelOptions options) {
+    std::shared_ptr<DynamicReplica> replica(new DynamicReplica());
+    ModelReplica& model = replica->expect_model(detail::ModelSource::member_name);
+    if (options.cache_size > 0) model.set_cache_size(options.cache_size);
+    if (options.prefetch_rows > 0) model.set_window({}, 0, options.prefetch_rows);
+    attach_replica(*replica, name);
+    return std::shared_ptr<ModelReplica>(replica, &model);  // owns the replica, points at its model
 }
 
 void Node::attach_replica(Replica& replica, std::string_view name) { Replica::attach(*core_, replica, name); }
@@ -164,6 +174,14 @@ Registration Host::enable_remoting(Source& source, std::string_view name) {
             throw;
         }
     });
+    Registration r;
+    r.core_ = core_;
+    r.name_ = std::string(name);
+    return r;
+}
+
+Registration Host::enable_remoting(ItemModel& model, std::string_view name, std::vector<std::string> roles) {
+    core_->exec([&] { core_->host()->enable_owned(std::make_unique<detail::ModelSource>(model, std::move(roles)), name); });
     Registration r;
     r.core_ = core_;
     r.name_ = std::string(name);

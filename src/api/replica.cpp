@@ -1,10 +1,14 @@
 // zro — shared live objects over ZeroMQ.
 #include <zro/replica.hpp>
 
+#include "api/model_replica_impl.hpp"
+#include "core/log.hpp"
 #include "engine/client/client_node.hpp"
 #include "engine/client/link.hpp"
 #include "engine/client/replica_core.hpp"
 #include "wire/messages.hpp"
+
+#include <algorithm>
 
 namespace zro {
 
@@ -44,6 +48,7 @@ void Replica::attach(detail::ClientNode& node, Replica& replica, std::string_vie
         rc->schema = std::shared_ptr<const Schema>(expected, [](const Schema*) {});
     }
     replica.core_ = rc;
+    for (auto& m : replica.models_) m->impl_->core = rc;  // members expected before the acquire
     node.exec([&] { node.add_replica(rc); });
 }
 
@@ -113,6 +118,88 @@ PendingReply<Value> Replica::invoke_method(std::string_view method, std::vector<
 
 PendingReply<Value> Replica::write_property(std::string_view property, Value value, std::chrono::milliseconds timeout) {
     return core_->call(detail::wire::Set::code, property, std::move(value), timeout);
+}
+
+// ---- MODEL members -------------------------------------------------------------------------------
+
+ModelReplica& Replica::model_member(std::string_view name) const {
+    const Schema* schema = core_ ? core_->schema.get() : nullptr;
+    if (!schema) throw Error(ErrorCode::invalid_state, "replica has no schema yet (it was never initialized)");
+    const auto i = schema->model_index(name);
+    if (!i) throw Error(ErrorCode::unknown_model, schema->type_name() + " has no model '" + std::string(name) + "'");
+    make_models(*schema);
+    return *models_[*i];
+}
+
+void Replica::make_models(const Schema& schema) const {
+    const auto& defs = schema.models();
+    bool same = models_.size() == defs.size();
+    for (std::size_t i = 0; same && i < defs.size(); ++i)
+        same = models_[i]->name() == defs[i].name && models_[i]->role_names() == defs[i].roles;
+    if (same) return;
+    // Another class (a dynamic replica whose source changed, or one expected before the schema
+    // came): members are kept by name, so references to them stay valid.
+    std::vector<std::unique_ptr<ModelReplica>> next;
+    for (std::size_t i = 0; i < defs.size(); ++i) {
+        auto old = std::find_if(models_.begin(), models_.end(), [&](const auto& m) { return m && m->name() == defs[i].name; });
+        if (old != models_.end()) {
+            next.push_back(std::move(*old));
+            next.back()->impl_->index = i;
+            next.back()->impl_->roles = defs[i].roles;
+        } else {
+            next.push_back(std::unique_ptr<ModelReplica>(new ModelReplica(std::make_unique<ModelReplica::Impl>(
+                const_cast<Replica&>(*this), core_, i, defs[i].name, defs[i].roles))));
+        }
+    }
+    // An expected member the class lacks stays, without a model, after the real ones.
+    for (auto& m : models_)
+        if (m) {
+            m->impl_->index = next.size();
+            next.push_back(std::move(m));
+        }
+    models_ = std::move(next);
+}
+
+ModelReplica& Replica::expect_model(std::string_view name) {
+    for (auto& m : models_)
+        if (m->name() == name) return *m;
+    models_.push_back(std::unique_ptr<ModelReplica>(
+        new ModelReplica(std::make_unique<ModelReplica::Impl>(*this, core_, models_.size(), std::string(name), std::vector<std::string>{}))));
+    return *models_.back();
+}
+
+void Replica::reset_models(const Schema& schema, const std::vector<Value>& states, std::uint64_t seq) {
+    make_models(schema);
+    for (std::size_t i = 0; i < models_.size(); ++i) {
+        try {
+            models_[i]->impl_->reset(i < states.size() ? states[i] : Value{}, seq);
+        } catch (const Error& e) {
+            models_[i]->impl_->reset(Value{}, seq);
+            detail::log(LogLevel::warn, "replica '", name(), "': model '", models_[i]->name(), "': ", e.what());
+        }
+    }
+}
+
+void Replica::models_after_snapshot() {
+    for (std::size_t i = 0; i < models_.size() && core_; ++i) models_[i]->impl_->after_snapshot();
+}
+
+bool Replica::apply_model_event(std::size_t index, const Value& operation, std::uint64_t seq) {
+    return index < models_.size() && models_[index]->impl_->apply(operation, seq);
+}
+
+void Replica::models_caught_up(std::uint64_t applied) {
+    for (auto& m : models_) m->impl_->caught_up(applied);
+}
+
+void Replica::deliver_rows(std::size_t index, std::uint64_t seq, ModelPath parent, std::size_t rows, std::size_t columns,
+                           std::size_t first, std::vector<Value> payloads, std::uint64_t applied) {
+    if (index >= models_.size()) return;
+    models_[index]->impl_->answered({seq, std::move(parent), rows, columns, first, std::move(payloads)}, applied);
+}
+
+void Replica::model_fetch_failed(std::size_t index) {
+    if (index < models_.size()) models_[index]->impl_->fetch_failed();
 }
 
 } // namespace zro

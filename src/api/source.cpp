@@ -20,6 +20,12 @@ void Source::notify_signal(std::size_t index, const std::vector<Value>& args) {
     if (link_) link_->signal_emitted(index, args);
 }
 
+ItemModel* Source::model(std::size_t) const { return nullptr; }
+
+void Source::notify_model_replaced(std::size_t index) {
+    if (link_) link_->engine().model_replaced(link_->object(), index);
+}
+
 // ---- Responder ---------------------------------------------------------------------------------
 
 namespace {

@@ -24,7 +24,8 @@ Exit exit_for(ErrorCode code) noexcept {
     case ErrorCode::ok: return Exit::ok;
     case ErrorCode::unknown_object:
     case ErrorCode::unknown_method:
-    case ErrorCode::unknown_property: return Exit::not_found;
+    case ErrorCode::unknown_property:
+    case ErrorCode::unknown_model: return Exit::not_found;
     case ErrorCode::bad_arguments:
     case ErrorCode::type_mismatch: return Exit::bad_value;
     case ErrorCode::read_only: return Exit::read_only;

@@ -23,6 +23,7 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::not_connected: return "not_connected";
     case ErrorCode::unauthorized: return "unauthorized";
     case ErrorCode::host_unverified: return "host_unverified";
+    case ErrorCode::unknown_model: return "unknown_model";
     case ErrorCode::would_deadlock: return "would_deadlock";
     case ErrorCode::bind_failed: return "bind_failed";
     case ErrorCode::bad_url: return "bad_url";

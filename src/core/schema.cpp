@@ -187,6 +187,17 @@ Schema& Schema::add_method(std::string name, std::vector<Parameter> params,
     return *this;
 }
 
+Schema& Schema::add_model(std::string name, std::vector<std::string> roles) {
+    using namespace schema_rules;
+    ModelDef m{std::move(name), std::move(roles)};
+    check_model(*this, m);
+    check_new_name(*this, "model", models_, m.name);
+    if (property_index(m.name)) invalid(*this, "model " + quoted(m.name), "a property has that name");
+    models_.push_back(std::move(m));
+    invalidate_cache();
+    return *this;
+}
+
 // ---- lookups --------------------------------------------------------------------------------
 
 std::optional<std::size_t> Schema::property_index(std::string_view name) const noexcept {
@@ -201,6 +212,10 @@ std::optional<std::size_t> Schema::method_index(std::string_view name) const noe
     return index_of(methods_, name);
 }
 
+std::optional<std::size_t> Schema::model_index(std::string_view name) const noexcept {
+    return index_of(models_, name);
+}
+
 const EnumDef* Schema::find_enum(std::string_view name) const noexcept {
     auto i = index_of(enums_, name);
     return i ? &enums_[*i] : nullptr;
@@ -213,7 +228,8 @@ const PodDef* Schema::find_pod(std::string_view name) const noexcept {
 
 bool Schema::operator==(const Schema& o) const {
     return type_name_ == o.type_name_ && enums_ == o.enums_ && pods_ == o.pods_ &&
-           properties_ == o.properties_ && signals_ == o.signals_ && methods_ == o.methods_;
+           properties_ == o.properties_ && signals_ == o.signals_ && methods_ == o.methods_ &&
+           models_ == o.models_;
 }
 
 } // namespace zro

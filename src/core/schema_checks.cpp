@@ -170,6 +170,18 @@ std::vector<Type> check_method(const Schema& s, const MethodDef& m) {
     return types;
 }
 
+void check_model(const Schema& s, const ModelDef& m) {
+    const std::string where = "model " + quoted(m.name);
+    check_name(s, where, m.name);
+    if (m.roles.empty()) invalid(s, where, "needs at least one role");
+    check_count(s, where + " roles", m.roles.size());
+    std::unordered_set<std::string_view> seen;
+    for (const auto& r : m.roles) {
+        check_name(s, where + ": role " + quoted(r), r);
+        if (!seen.insert(r).second) invalid(s, where, "duplicate role " + quoted(r));
+    }
+}
+
 void check_new_type_name(const Schema& s, std::string_view kind, std::string_view name) {
     if (s.find_enum(name) || s.find_pod(name))
         invalid(s, std::string(kind) + " " + quoted(name), "duplicate name");
@@ -186,6 +198,9 @@ void check_unique_names(const Schema& s) {
     check_unique(s, "property", s.properties());
     check_unique(s, "signal", s.signals());
     check_unique(s, "method", s.methods());
+    check_unique(s, "model", s.models());
+    for (const auto& m : s.models())
+        if (s.property_index(m.name)) invalid(s, "model " + quoted(m.name), "a property has that name");
 }
 
 } // namespace zro::schema_rules
@@ -201,6 +216,7 @@ void Schema::validate() const {
     for (const auto& p : properties_) check_property(*this, p);
     for (const auto& s : signals_) check_signal(*this, s);
     for (const auto& m : methods_) check_method(*this, m);
+    for (const auto& m : models_) check_model(*this, m);
 }
 
 } // namespace zro

@@ -32,6 +32,8 @@ Type check_property(const Schema& s, const PropertyDef& p);
 std::vector<Type> check_signal(const Schema& s, const SignalDef& sig);
 /// The parameters' types, then the return type.
 std::vector<Type> check_method(const Schema& s, const MethodDef& m);
+/// Name and roles (at least one, valid and distinct names).
+void check_model(const Schema& s, const ModelDef& m);
 /// `name` is free for one more enum / POD (they share one namespace) or member of `kind`.
 void check_new_type_name(const Schema& s, std::string_view kind, std::string_view name);
 template <class Def>

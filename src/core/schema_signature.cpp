@@ -76,6 +76,11 @@ std::string Schema::canonical_text() const {
     for (const auto& s : signals_) out += "signal " + s.name + joined_types(s.params) + "\n";
     for (const auto& m : methods_)
         out += "method " + m.name + joined_types(m.params) + " " + m.return_type + "\n";
+    for (const auto& m : models_) {
+        out += "model " + m.name + "(";
+        for (std::size_t i = 0; i < m.roles.size(); ++i) out += (i ? "," : "") + m.roles[i];
+        out += ")\n";
+    }
     return out;
 }
 

@@ -136,6 +136,15 @@ MethodDef method_at(const Value& v, const std::string& what) {
                      string_at(t[2], what + " return type"), {}};
 }
 
+ModelDef model_at(const Value& v, const std::string& what) {
+    const auto& t = tuple_at(v, 2, what);
+    ModelDef m{string_at(t[0], what + " name"), {}};
+    const auto& roles = list_at(t[1], what + " roles");
+    for (std::size_t i = 0; i < roles.size(); ++i)
+        m.roles.push_back(string_at(roles[i], what + " roles[" + std::to_string(i) + "]"));
+    return m;
+}
+
 template <class Def, class Read>
 std::vector<Def> section_at(const Value& v, std::string_view key, Read read) {
     const auto& l = list_at(field(v, key), std::string(key));
@@ -155,7 +164,7 @@ Value params_value(const std::vector<Parameter>& params) {
 } // namespace
 
 Value Schema::to_value() const {
-    Value::List enums, pods, props, sigs, methods;
+    Value::List enums, pods, props, sigs, methods, models;
     for (const auto& e : enums_) {
         Value::List values;
         for (const auto& [k, v] : e.values) values.push_back(Value{k, v});
@@ -168,12 +177,17 @@ Value Schema::to_value() const {
     for (const auto& s : signals_) sigs.push_back(Value{s.name, params_value(s.params)});
     for (const auto& m : methods_)
         methods.push_back(Value{m.name, params_value(m.params), m.return_type});
+    for (const auto& m : models_) {
+        Value::List roles(m.roles.begin(), m.roles.end());
+        models.push_back(Value{m.name, Value(std::move(roles))});
+    }
     return Value::map_of({{"type", type_name_},
                           {"enums", std::move(enums)},
                           {"pods", std::move(pods)},
                           {"properties", std::move(props)},
                           {"signals", std::move(sigs)},
-                          {"methods", std::move(methods)}});
+                          {"methods", std::move(methods)},
+                          {"models", std::move(models)}});
 }
 
 Schema Schema::from_value(const Value& v) {
@@ -185,6 +199,8 @@ Schema Schema::from_value(const Value& v) {
     s.properties_ = section_at<PropertyDef>(v, "properties", property_at);
     s.signals_ = section_at<SignalDef>(v, "signals", signal_at);
     s.methods_ = section_at<MethodDef>(v, "methods", method_at);
+    // "models" came with protocol 3; a schema without models may leave the key out.
+    if (v.find("models")) s.models_ = section_at<ModelDef>(v, "models", model_at);
     s.resolve_all();
     s.signature();  // computed now, so the (const, shared) schema never writes it later
     return s;

@@ -76,46 +76,35 @@ bool ItemModel::valid_path(const ModelPath& parent) const {
     return true;
 }
 
-namespace {
-ModelChange change_of(ModelChange::Kind kind, const ModelPath& parent, std::size_t first, std::size_t count) {
-    ModelChange c;
-    c.kind = kind;
-    c.parent = parent;
-    c.first = first;
-    c.count = count;
-    return c;
-}
-} // namespace
-
 void ItemModel::notify_reset() { notify(ModelChange{}); }
 
 void ItemModel::notify_rows_inserted(const ModelPath& parent, std::size_t first, std::size_t count) {
-    notify(change_of(ModelChange::Kind::rows_inserted, parent, first, count));
+    notify(ModelChange::of(ModelChange::Kind::rows_inserted, parent, first, count));
 }
 
 void ItemModel::notify_rows_removed(const ModelPath& parent, std::size_t first, std::size_t count) {
-    notify(change_of(ModelChange::Kind::rows_removed, parent, first, count));
+    notify(ModelChange::of(ModelChange::Kind::rows_removed, parent, first, count));
 }
 
 void ItemModel::notify_rows_moved(const ModelPath& parent, std::size_t first, std::size_t count,
                                   const ModelPath& to_parent, std::size_t destination) {
-    ModelChange c = change_of(ModelChange::Kind::rows_moved, parent, first, count);
+    ModelChange c = ModelChange::of(ModelChange::Kind::rows_moved, parent, first, count);
     c.to_parent = to_parent;
     c.destination = destination;
     notify(c);
 }
 
 void ItemModel::notify_columns_inserted(const ModelPath& parent, std::size_t first, std::size_t count) {
-    notify(change_of(ModelChange::Kind::columns_inserted, parent, first, count));
+    notify(ModelChange::of(ModelChange::Kind::columns_inserted, parent, first, count));
 }
 
 void ItemModel::notify_columns_removed(const ModelPath& parent, std::size_t first, std::size_t count) {
-    notify(change_of(ModelChange::Kind::columns_removed, parent, first, count));
+    notify(ModelChange::of(ModelChange::Kind::columns_removed, parent, first, count));
 }
 
 void ItemModel::notify_columns_moved(const ModelPath& parent, std::size_t first, std::size_t count,
                                      std::size_t destination) {
-    ModelChange c = change_of(ModelChange::Kind::columns_moved, parent, first, count);
+    ModelChange c = ModelChange::of(ModelChange::Kind::columns_moved, parent, first, count);
     c.destination = destination;
     notify(c);
 }
@@ -123,7 +112,7 @@ void ItemModel::notify_columns_moved(const ModelPath& parent, std::size_t first,
 void ItemModel::notify_data_changed(const ModelPath& parent, std::size_t first_row, std::size_t last_row,
                                     std::size_t first_column, std::size_t last_column,
                                     std::vector<std::size_t> roles) {
-    ModelChange c = change_of(ModelChange::Kind::data_changed, parent, first_row, last_row - first_row + 1);
+    ModelChange c = ModelChange::of(ModelChange::Kind::data_changed, parent, first_row, last_row - first_row + 1);
     c.first_column = first_column;
     c.last_column = last_column;
     c.roles = std::move(roles);
@@ -131,7 +120,7 @@ void ItemModel::notify_data_changed(const ModelPath& parent, std::size_t first_r
 }
 
 void ItemModel::notify_header_changed(std::size_t first_section, std::size_t last_section) {
-    notify(change_of(ModelChange::Kind::header_changed, {}, first_section, last_section - first_section + 1));
+    notify(ModelChange::of(ModelChange::Kind::header_changed, {}, first_section, last_section - first_section + 1));
 }
 
 } // namespace zro

@@ -244,6 +244,92 @@ Decoded<ListObjects> ListObjects::decode(Value::List& m) {
     return finish(f, std::move(l));
 }
 
+namespace {
+void write_path(Writer& w, const std::vector<std::uint64_t>& path) {
+    w.array(static_cast<std::uint32_t>(path.size()));
+    for (auto r : path) w.uint64(r);
+}
+/// A path field: a list of non-negative integers (at most 64 deep).
+template <class Msg> std::vector<std::uint64_t> path_field(Fields<Msg>& f, std::size_t i) {
+    const Value::List l = f.list(i);
+    std::vector<std::uint64_t> out;
+    if (l.size() > 64) return f.fail(i, "wrong_type", "must be at most 64 rows deep"), out;
+    for (const Value& v : l) {
+        if (v.kind() != Value::Kind::uint64) return f.fail(i, "wrong_type", "must be a list of non-negative integers"), out;
+        out.push_back(v.as<std::uint64_t>());
+    }
+    return out;
+}
+} // namespace
+
+void Fetch::encode(Writer& w) const {
+    header(w, 8, code);
+    w.value(req_id).str(object).str(model).uint64(viewer);
+    write_path(w, parent);
+    w.uint64(first).uint64(count).boolean(subscribe);
+}
+
+Decoded<Fetch> Fetch::decode(Value::List& m) {
+    Fields<Fetch> f(m);
+    Fetch x;
+    x.req_id = f.any(0);
+    x.object = f.name(1);
+    x.model = f.name(2);
+    x.viewer = f.uint(3);
+    x.parent = path_field(f, 4);
+    x.first = f.uint(5);
+    x.count = f.uint(6);
+    const Value sub = f.optional(7);
+    x.subscribe = sub.is_bool() && sub.as<bool>();
+    return finish(f, std::move(x));
+}
+
+void ModelSet::encode(Writer& w) const {
+    header(w, 9, code);
+    w.uint64(call_id).str(object).uint64(epoch).str(model);
+    write_path(w, parent);
+    w.uint64(row).uint64(column).str(role).value(value);
+}
+
+Decoded<ModelSet> ModelSet::decode(Value::List& m) {
+    Fields<ModelSet> f(m);
+    ModelSet x;
+    x.call_id = f.uint(0);
+    x.object = f.name(1);
+    x.epoch = f.uint(2);
+    x.model = f.name(3);
+    x.parent = path_field(f, 4);
+    x.row = f.uint(5);
+    x.column = f.uint(6);
+    x.role = f.name(7);
+    x.value = f.any(8);
+    return finish(f, std::move(x));
+}
+
+void Rows::encode(Writer& w) const {
+    header(w, 10, code);
+    w.value(req_id).str(object).uint64(epoch).uint64(seq).str(model);
+    write_path(w, parent);
+    w.uint64(row_count).uint64(column_count).uint64(first).array(static_cast<std::uint32_t>(rows.size()));
+    for (const Value& r : rows) w.value(r);
+}
+
+Decoded<Rows> Rows::decode(Value::List& m) {
+    Fields<Rows> f(m);
+    Rows x;
+    x.req_id = f.any(0);
+    x.object = f.str(1);
+    x.epoch = f.uint(2);
+    x.seq = f.uint(3);
+    x.model = f.str(4);
+    x.parent = path_field(f, 5);
+    x.row_count = f.uint(6);
+    x.column_count = f.uint(7);
+    x.first = f.uint(8);
+    x.rows = f.list(9);
+    return finish(f, std::move(x));
+}
+
 // ---- host → client -------------------------------------------------------------------------
 
 void Welcome::encode(Writer& w) const {
@@ -263,13 +349,16 @@ Decoded<Welcome> Welcome::decode(Value::List& m) {
 }
 
 void Snapshot::encode_head(Writer& w, std::uint32_t count) const {
-    header(w, 8, code);
+    header(w, models.empty() ? 8 : 9, code);
     w.value(req_id).str(object).uint64(epoch).uint64(seq).uint64(signals).str(signature).array(count);
 }
 
 void Snapshot::encode_tail(Writer& w) const {
     if (schema) w.value(*schema);
     else w.nil();
+    if (models.empty()) return;
+    w.array(static_cast<std::uint32_t>(models.size()));
+    for (const Value& m : models) w.value(m);
 }
 
 Decoded<Snapshot> Snapshot::decode(Value::List& m) {
@@ -285,6 +374,8 @@ Decoded<Snapshot> Snapshot::decode(Value::List& m) {
     Value schema = f.any(7);
     if (schema.is_map()) s.schema = std::move(schema);
     else if (!schema.is_nil()) f.fail(7, "wrong_type", "must be a map or nil");
+    // Optional: another kind (a later version's field) reads as missing.
+    if (Value models = f.optional(8); models.is_list()) s.models = std::move(models.as_list());
     return finish(f, std::move(s));
 }
 
@@ -391,6 +482,10 @@ void encode_property_event(Writer& w, std::size_t index, const Value& value) {
     w.array(3).uint64(event_property).uint64(index).value(value);
 }
 
+void encode_model_event(Writer& w, std::size_t index, const Value& operation) {
+    w.array(3).uint64(event_model).uint64(index).value(operation);
+}
+
 void encode_signal_event(Writer& w, std::size_t index, const std::vector<Value>& args) {
     w.array(3).uint64(event_signal).uint64(index).array(static_cast<std::uint32_t>(args.size()));
     for (const Value& a : args) w.value(a);
@@ -447,7 +542,7 @@ std::string_view EventsReader::next(Event& e) {
         return "EVENTS: field 'events': an event's index is not a non-negative integer";
     }
     e.index = reader_.uint64();
-    if (e.kind != event_property && e.kind != event_signal) {
+    if (e.kind != event_property && e.kind != event_signal && e.kind != event_model) {
         reader_.skip();
         e.data = Value{};
         return {};
@@ -511,11 +606,11 @@ template <class Variant, class... Msgs> Decoded<Variant> decode_one_of(Envelope&
 } // namespace
 
 Decoded<Request> decode_request(Envelope& e) {
-    return decode_one_of<Request, Hello, Acquire, Invoke, Set, Replay, Ping, ListObjects>(e);
+    return decode_one_of<Request, Hello, Acquire, Invoke, Set, Replay, Ping, ListObjects, Fetch, ModelSet>(e);
 }
 
 Decoded<HostReply> decode_reply(Envelope& e) {
-    return decode_one_of<HostReply, Welcome, Snapshot, Reply, Replayed, Pong, Objects, ErrorReply>(e);
+    return decode_one_of<HostReply, Welcome, Snapshot, Reply, Replayed, Pong, Objects, ErrorReply, Rows>(e);
 }
 
 Decoded<Publication> decode_publication(Envelope& e) {

@@ -33,7 +33,7 @@
 
 namespace zro::detail::wire {
 
-inline constexpr std::uint32_t protocol_version = 2;
+inline constexpr std::uint32_t protocol_version = 3;
 
 /// Who sends a message to whom.
 enum class Direction : std::uint8_t {
@@ -184,6 +184,49 @@ struct ListObjects {
     static Decoded<ListObjects> decode(Value::List& m);
 };
 
+/// FETCH (code 14): rows of a MODEL member, and optionally a window the host pushes from now on.
+struct Fetch {
+    static constexpr std::uint8_t code = 14;
+    static constexpr std::string_view name = "FETCH";
+    static constexpr Direction direction = Direction::to_host;
+    static constexpr std::array<FieldSpec, 8> fields{{
+        {"req_id", "any"}, {"object", "name"}, {"model", "name"}, {"viewer", "uint"}, {"parent", "list"},
+        {"first", "uint"}, {"count", "uint"}, {"subscribe", "bool", true}}};
+    Value req_id;
+    std::string object;
+    std::string model;
+    std::uint64_t viewer = 0;        ///< the client's own id for one replica's windows
+    std::vector<std::uint64_t> parent;  ///< a path of rows from the root ([] = the root)
+    std::uint64_t first = 0;
+    std::uint64_t count = 0;
+    bool subscribe = false;          ///< make [first, first + count) this viewer's window of `parent`
+
+    void encode(Writer& w) const;
+    static Decoded<Fetch> decode(Value::List& m);
+};
+
+/// MODEL_SET (code 15): a replica's write to one role of one item, answered by REPLY.
+struct ModelSet {
+    static constexpr std::uint8_t code = 15;
+    static constexpr std::string_view name = "MODEL_SET";
+    static constexpr Direction direction = Direction::to_host;
+    static constexpr std::array<FieldSpec, 9> fields{{
+        {"call_id", "uint"}, {"object", "name"}, {"epoch", "uint"}, {"model", "name"}, {"parent", "list"},
+        {"row", "uint"}, {"column", "uint"}, {"role", "name"}, {"value", "any"}}};
+    std::uint64_t call_id = 0;
+    std::string object;
+    std::uint64_t epoch = 0;  ///< 0: any epoch
+    std::string model;
+    std::vector<std::uint64_t> parent;
+    std::uint64_t row = 0;
+    std::uint64_t column = 0;
+    std::string role;
+    Value value;
+
+    void encode(Writer& w) const;
+    static Decoded<ModelSet> decode(Value::List& m);
+};
+
 // ---- host → client -------------------------------------------------------------------------
 
 struct Welcome {
@@ -207,9 +250,9 @@ struct Snapshot {
     static constexpr std::uint8_t code = 2;
     static constexpr std::string_view name = "SNAPSHOT";
     static constexpr Direction direction = Direction::to_client;
-    static constexpr std::array<FieldSpec, 8> fields{{
+    static constexpr std::array<FieldSpec, 9> fields{{
         {"req_id", "any"}, {"object", "str"}, {"epoch", "uint"}, {"seq", "uint"}, {"signals", "uint"},
-        {"signature", "str"}, {"values", "list"}, {"schema", "map|nil"}}};
+        {"signature", "str"}, {"values", "list"}, {"schema", "map|nil"}, {"models", "list", true}}};
     Value req_id;
     std::string object;
     std::uint64_t epoch = 0;
@@ -218,6 +261,9 @@ struct Snapshot {
     std::string signature;
     Value::List values;           ///< moved out of the decoded frame, not copied
     std::optional<Value> schema;  ///< the schema's map (PROTOCOL.md §10), when asked for
+    /// One state per MODEL member in schema order (nil: no model set), PROTOCOL.md "Item
+    /// models"; empty for a class without models.
+    Value::List models;
 
     void encode(Writer& w) const {
         encode_with(w, static_cast<std::uint32_t>(values.size()), [this](std::size_t i) -> const Value& { return values[i]; });
@@ -234,6 +280,29 @@ struct Snapshot {
 private:
     void encode_head(Writer& w, std::uint32_t count) const;
     void encode_tail(Writer& w) const;
+};
+
+/// ROWS (code 14): the answer to FETCH.
+struct Rows {
+    static constexpr std::uint8_t code = 14;
+    static constexpr std::string_view name = "ROWS";
+    static constexpr Direction direction = Direction::to_client;
+    static constexpr std::array<FieldSpec, 10> fields{{
+        {"req_id", "any"}, {"object", "str"}, {"epoch", "uint"}, {"seq", "uint"}, {"model", "str"},
+        {"parent", "list"}, {"row_count", "uint"}, {"column_count", "uint"}, {"first", "uint"}, {"rows", "list"}}};
+    Value req_id;
+    std::string object;
+    std::uint64_t epoch = 0;
+    std::uint64_t seq = 0;         ///< the stream position the rows were read at
+    std::string model;
+    std::vector<std::uint64_t> parent;
+    std::uint64_t row_count = 0;   ///< rows and columns of `parent` at `seq`
+    std::uint64_t column_count = 0;
+    std::uint64_t first = 0;       ///< the first row asked for (clipped rows are left out)
+    Value::List rows;              ///< row payloads (PROTOCOL.md "Item models")
+
+    void encode(Writer& w) const;
+    static Decoded<Rows> decode(Value::List& m);
 };
 
 struct Reply {
@@ -355,12 +424,14 @@ struct EventsHeader {
 /// Kinds of event inside EVENTS: [kind, index, data].
 inline constexpr std::uint8_t event_property = 0;  ///< data: the property's new value
 inline constexpr std::uint8_t event_signal = 1;    ///< data: the signal's argument list
+inline constexpr std::uint8_t event_model = 2;     ///< data: a model operation (PROTOCOL.md "Item models")
 void encode_property_event(Writer& w, std::size_t index, const Value& value);
 void encode_signal_event(Writer& w, std::size_t index, const std::vector<Value>& args);
+void encode_model_event(Writer& w, std::size_t index, const Value& operation);
 
 /// One event as `EventsReader::next()` returns it.
 struct Event {
-    std::uint64_t kind = 0;   ///< event_property, event_signal, or a kind of a later version
+    std::uint64_t kind = 0;   ///< event_property, event_signal, event_model, or a kind of a later version
     std::uint64_t index = 0;  ///< property or signal index in schema order
     Value data;               ///< built only for the known kinds; nil for others
 };
@@ -427,8 +498,8 @@ struct UnknownMessage {
     std::uint64_t code = 0;
 };
 
-using Request = std::variant<Hello, Acquire, Invoke, Set, Replay, Ping, ListObjects, UnknownMessage>;
-using HostReply = std::variant<Welcome, Snapshot, Reply, Replayed, Pong, Objects, ErrorReply, UnknownMessage>;
+using Request = std::variant<Hello, Acquire, Invoke, Set, Replay, Ping, ListObjects, Fetch, ModelSet, UnknownMessage>;
+using HostReply = std::variant<Welcome, Snapshot, Reply, Replayed, Pong, Objects, ErrorReply, Rows, UnknownMessage>;
 /// Publications other than EVENTS (which is read in place).
 using Publication = std::variant<Sync, Heartbeat, Withdrawn, UnknownMessage>;
 

@@ -76,7 +76,7 @@ mdns)
   grep -E '^=;eth0;IPv4;.*;_zro\._tcp;local;.*;10\.250\.0\.1;5555;' "$work/browse.log" | grep -q '"objs=Sw"' \
     || fail "avahi-browse on h3 does not show zro's service with objs=Sw"
   id=$(awk '/^READY/ {print $3}' "$work/src.log")
-  grep -q "\"id=$id\"" "$work/browse.log" && grep -q '"v=2"' "$work/browse.log" || fail "TXT lacks v=2 or id=$id"
+  grep -q "\"id=$id\"" "$work/browse.log" && grep -q '"v=3"' "$work/browse.log" || fail "TXT lacks v=3 or id=$id"
   # zro's own one-shot listing (discover_objects) on h3 finds it too, with its class.
   "$netlab" --lab "$lab" exec h3 timeout 10 "$peer" browse --mdns --timeout 1500 >"$work/zbrowse.log" 2>&1 \
     || fail "discover_objects on h3 failed"
@@ -94,7 +94,7 @@ avahi_tools)
   run_on h1 src source Pub --url tcp://0.0.0.0:5601
   wait_for "$work/src.log" '^READY' 5 || fail "source did not start"
   id=$(awk '/^READY/ {print $3}' "$work/src.log")
-  "$netlab" --lab "$lab" exec h1 avahi-publish -s "handmade zro" _zro._tcp 5601 "v=2" "id=$id" "objs=Pub" \
+  "$netlab" --lab "$lab" exec h1 avahi-publish -s "handmade zro" _zro._tcp 5601 "v=3" "id=$id" "objs=Pub" \
     >"$work/avahi-publish.log" 2>&1 &
   pids+=($!); disown $!
   run_on h2 rep replica Pub --mdns
@@ -182,7 +182,7 @@ collision)
   wait_for "$work/src.log" "published 'Coll \\(" 10 || fail "zro did not publish"
   id8=$(awk '/^READY/ {print substr($3, 1, 8)}' "$work/src.log")
   ip -n "$lab-h1" link set eth0 down
-  "$netlab" --lab "$lab" exec h2 avahi-publish -s "Coll ($id8)" _zro._tcp 65000 "v=2" "id=other" >"$work/avahi-publish.log" 2>&1 &
+  "$netlab" --lab "$lab" exec h2 avahi-publish -s "Coll ($id8)" _zro._tcp 65000 "v=3" "id=other" >"$work/avahi-publish.log" 2>&1 &
   pids+=($!); disown $!
   wait_for "$work/avahi-publish.log" 'Established' 10 || fail "avahi-publish did not establish the name"
   ip -n "$lab-h1" link set eth0 up

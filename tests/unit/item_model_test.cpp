@@ -62,12 +62,7 @@ std::string show(const ModelChange& c) {
 }
 
 ModelChange change(Kind kind, ModelPath parent = {}, std::size_t first = 0, std::size_t count = 0) {
-    ModelChange c;
-    c.kind = kind;
-    c.parent = std::move(parent);
-    c.first = first;
-    c.count = count;
-    return c;
+    return ModelChange::of(kind, std::move(parent), first, count);
 }
 ModelChange reset() { return change(Kind::reset); }
 ModelChange rows_inserted(ModelPath p, std::size_t first, std::size_t count) {

@@ -66,7 +66,7 @@ struct Samples {
     V list_v{7, 12};
     wire::Welcome welcome{1, "ffeeddccbbaa9988", "tcp://0.0.0.0:5001", 1000, 16u << 20};
     V welcome_v{1, 1, "ffeeddccbbaa9988", "tcp://0.0.0.0:5001", 1000, 16u << 20};
-    wire::Snapshot snapshot{V(7u), "Switch", 0xfeedULL, 5, 2, "ab12", {V(true), V("x")}, V::map_of({{"name", "Switch"}})};
+    wire::Snapshot snapshot{V(7u), "Switch", 0xfeedULL, 5, 2, "ab12", {V(true), V("x")}, V::map_of({{"name", "Switch"}}), {}};
     V snapshot_v{2, 7, "Switch", 0xfeed, 5, 2, "ab12", V{true, "x"}, V::map_of({{"name", "Switch"}})};
     wire::Reply reply = wire::Reply::success(8, V(3));
     V reply_v{3, 8, 0, 3};
@@ -84,12 +84,20 @@ struct Samples {
     V heartbeat_v{12, 0xfeed, 6, 3};
     wire::Withdrawn withdrawn{0xfeedULL};
     V withdrawn_v{13, 0xfeed};
+    wire::Fetch fetch{V(13u), "Player", "tracks", 77, {3, 0}, 10, 50, true};
+    V fetch_v{14, 13, "Player", "tracks", 77, V{3, 0}, 10, 50, true};
+    wire::ModelSet model_set{14, "Player", 0xfeedULL, "tracks", {}, 2, 1, "display", V("x")};
+    V model_set_v{15, 14, "Player", 0xfeed, "tracks", V(V::List{}), 2, 1, "display", "x"};
+    wire::Rows rows{V(13u), "Player", 0xfeedULL, 9, "tracks", {3}, 4, 2, 1, {V{1, 0, 0, V{V{33, V{"a"}}, V{33, V{"b"}}}}}};
+    V rows_v{14, 13, "Player", 0xfeed, 9, "tracks", V{3}, 4, 2, 1, V{V{1, 0, 0, V{V{33, V{"a"}}, V{33, V{"b"}}}}}};
+    wire::Snapshot model_snapshot{V(7u), "Player", 0xfeedULL, 5, 0, "ab12", {V(3)}, std::nullopt, {V{4, 2, V{V{"Title"}, V{nullptr}}}, V()}};
+    V model_snapshot_v{2, 7, "Player", 0xfeed, 5, 0, "ab12", V{3}, V(), V{V{4, 2, V{V{"Title"}, V{nullptr}}}, V()}};
 
     auto all() const {
         return std::tie(hello, hello_v, acquire, acquire_v, invoke, invoke_v, set, set_v, replay, replay_v, ping, ping_v,
                         list, list_v, welcome, welcome_v, snapshot, snapshot_v, reply, reply_v, replayed, replayed_v, pong,
                         pong_v, objects, objects_v, error, error_v, sync, sync_v, heartbeat, heartbeat_v, withdrawn,
-                        withdrawn_v);
+                        withdrawn_v, fetch, fetch_v, model_set, model_set_v, rows, rows_v, model_snapshot, model_snapshot_v);
     }
 };
 

@@ -681,14 +681,16 @@ TEST(SchemaValue, LayoutIsDocumented) {
         {"properties", Value{Value{"p", "int32", 3u, 5, true}}},
         {"signals", Value{Value{"sig", Value{Value{"x", "E"}}}}},
         {"methods", Value{Value{"m", Value{Value{"a", "string"}, Value{"", "bool"}}, "double"}}},
+        {"models", Value::List{}},
     });
     const Value v = s.to_value();
     EXPECT_EQ(v, expected) << v.to_string();
     // Keys in documented order; the mode is a uint.
     const auto& m = v.as_map();
-    ASSERT_EQ(m.size(), 6u);
+    ASSERT_EQ(m.size(), 7u);
     EXPECT_EQ(m[0].first, Value("type"));
     EXPECT_EQ(m[5].first, Value("methods"));
+    EXPECT_EQ(m[6].first, Value("models"));
     EXPECT_EQ(v.at("properties").at(0).at(2).kind(), Value::Kind::uint64);
     EXPECT_TRUE(Schema("Empty").to_value().at("methods").as_list().empty());
 }
@@ -988,3 +990,29 @@ TEST(SchemaEquality, IgnoresTheSignatureCache) {
 }
 
 } // namespace
+
+TEST(SchemaModels, RulesSignatureAndWireRoundTrip) {
+    Schema s("Player");
+    s.add_property("volume", "int32").add_model("tracks", {"display", "decoration"});
+    EXPECT_EQ(s.models().size(), 1u);
+    EXPECT_EQ(s.model_index("tracks"), std::optional<std::size_t>(0));
+    EXPECT_EQ(s.canonical_text(), "class Player\nprop volume int32 READPUSH\nmodel tracks(display,decoration)\n");
+    // Roles are part of the signature; their order too.
+    Schema other("Player");
+    other.add_property("volume", "int32").add_model("tracks", {"decoration", "display"});
+    EXPECT_NE(s.signature(), other.signature());
+    const Schema back = Schema::from_value(s.to_value());
+    EXPECT_EQ(back, s);
+    EXPECT_EQ(back.signature(), s.signature());
+    // A model shares the properties' names; it needs distinct, valid roles.
+    EXPECT_THROW(Schema("A").add_property("x", "int32").add_model("x", {"r"}), Error);
+    EXPECT_THROW(Schema("A").add_model("m", {}), Error);
+    EXPECT_THROW(Schema("A").add_model("m", {"r", "r"}), Error);
+    EXPECT_THROW(Schema("A").add_model("m", {"bad role"}), Error);
+    EXPECT_THROW(Schema("A").add_model("m", {"r"}).add_model("m", {"s"}), Error);
+    // A schema of protocol 2 (no "models" key) still reads, with no models.
+    Value v = Schema("Old").add_property("p", "bool").to_value();
+    auto& m = v.as_map();
+    m.pop_back();
+    EXPECT_TRUE(Schema::from_value(v).models().empty());
+}

@@ -497,7 +497,8 @@ TEST(ErrorCodes, NamesAreStableSnakeCase) {
 
 TEST(ErrorCodes, UnknownCodeFromANewerPeerHasAName) {
     EXPECT_EQ(zro::to_string(static_cast<ErrorCode>(999)), "unknown_error");
-    EXPECT_EQ(zro::to_string(static_cast<ErrorCode>(18)), "unknown_error");
+    EXPECT_EQ(zro::to_string(static_cast<ErrorCode>(19)), "unknown_error");
+    EXPECT_EQ(zro::to_string(ErrorCode::unknown_model), "unknown_model");
 }
 
 TEST(ErrorCodes, ErrorCarriesCodeAndMessage) {

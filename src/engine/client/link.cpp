@@ -262,13 +262,23 @@ void Link::handle_reply(Envelope& envelope) {
         }
         return;
     }
+    if (envelope.code == Rows::code) {
+        const auto id = envelope.reply_id();
+        if (!id) throw Error(ErrorCode::malformed_message, "an answer without a request id");
+        ReplicaCore* replica = take_request(*id);
+        if (!replica) return;
+        auto keep = replica->shared_from_this();
+        auto rows = Rows::decode(envelope.items);
+        replica->on_rows(*this, *id, rows);
+        return;
+    }
     auto decoded = decode_reply(envelope);
     if (auto* bad = std::get_if<MessageError>(&decoded)) throw Error(ErrorCode::malformed_message, bad->detail);
     std::visit(
         [this](auto& reply) {
             using Message = std::decay_t<decltype(reply)>;
             if constexpr (!std::is_same_v<Message, Snapshot> && !std::is_same_v<Message, Replayed> &&
-                          !std::is_same_v<Message, UnknownMessage>)  // (replies of later versions are ignored)
+                          !std::is_same_v<Message, Rows> && !std::is_same_v<Message, UnknownMessage>)  // (replies of later versions are ignored)
                 on_reply(reply);
         },
         std::get<HostReply>(decoded));
@@ -330,7 +340,7 @@ void Link::on_reply(ErrorReply& e) {
     ReplicaCore* replica = take_request(id);
     if (!replica) return;
     auto keep = replica->shared_from_this();
-    replica->on_request_failed(*this, code, e.message);
+    replica->on_request_failed(*this, id, code, e.message);
 }
 
 void Link::on_reply(Objects& o) {

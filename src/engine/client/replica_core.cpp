@@ -206,7 +206,7 @@ void ReplicaCore::start_repair(std::uint64_t seen_first_seq) {
 void ReplicaCore::on_snapshot(Link& from, Decoded<Snapshot>& answer) {
     if (!owner_ || sync_ == Sync::idle || sync_ == Sync::subscribing || request_link_ != &from) return;
     std::shared_ptr<const Schema> new_schema;
-    std::vector<Value> values;
+    std::vector<Value> values, models;
     std::uint64_t epoch, seq, signals;
     std::string sig;
     try {
@@ -231,6 +231,10 @@ void ReplicaCore::on_snapshot(Link& from, Decoded<Snapshot>& answer) {
         else throw Error(ErrorCode::malformed_message, "snapshot without the schema a dynamic replica needs");
         if (new_schema->signature() != sig) throw Error(ErrorCode::malformed_message, "snapshot schema does not match its signature");
         values = std::move(m->values);
+        models = std::move(m->models);
+        if (!models.empty() && models.size() != new_schema->models().size())
+            throw Error(ErrorCode::malformed_message, "snapshot has " + std::to_string(models.size()) + " model states for " +
+                                                          std::to_string(new_schema->models().size()) + " models");
         const auto& props = new_schema->properties();
         if (values.size() != props.size()) throw Error(ErrorCode::malformed_message, "snapshot has " + std::to_string(values.size()) + " values for " + std::to_string(props.size()) + " properties");
         for (std::size_t i = 0; i < values.size(); ++i)
@@ -283,6 +287,8 @@ void ReplicaCore::on_snapshot(Link& from, Decoded<Snapshot>& answer) {
     ++stats.snapshots;
     auto self = shared_from_this();  // user callbacks may destroy the replica
     const auto changed = owner_->apply_snapshot(*schema, std::move(values));
+    fetches_.clear();  // answers to earlier fetches belong to the state this snapshot replaces
+    if (!schema->models().empty()) owner_->reset_models(*schema, models, seq);
     // Valid first, then callbacks: a callback that calls a method must find the replica usable.
     set_state(ReplicaState::valid, "");
     if (!initialized_once_ && owner_) {
@@ -291,6 +297,7 @@ void ReplicaCore::on_snapshot(Link& from, Decoded<Snapshot>& answer) {
     }
     for (std::size_t i : changed)
         if (owner_) owner_->notify_property_changed(i);
+    if (owner_ && !schema->models().empty()) owner_->models_after_snapshot();
     if (owner_) drain_buffer();
 }
 
@@ -324,11 +331,22 @@ void ReplicaCore::on_replayed(Link& from, const Decoded<Replayed>& answer) {
         malformed(e.what());
         return start_acquire(from);
     }
+    if (models_out_of_step_) {
+        models_out_of_step_ = false;
+        return start_acquire(from);
+    }
     drain_buffer();
     if (owner_ && sync_ == Sync::idle && state == ReplicaState::suspect) set_state(ReplicaState::valid, "");
 }
 
-void ReplicaCore::on_request_failed(Link& from, ErrorCode code, const std::string& message) {
+void ReplicaCore::on_request_failed(Link& from, std::uint64_t req_id, ErrorCode code, const std::string& message) {
+    if (auto f = fetches_.find(req_id); f != fetches_.end()) {
+        const std::size_t model = f->second;
+        fetches_.erase(f);
+        log(LogLevel::debug, "replica '", name_, "': fetch refused: ", message);
+        if (owner_) owner_->model_fetch_failed(model);
+        return;
+    }
     if (request_link_ != &from || sync_ == Sync::idle) return;
     sync_ = Sync::idle;
     if (code == ErrorCode::unknown_object && link_ == &from) {
@@ -402,6 +420,10 @@ void ReplicaCore::handle_events(Link& from, std::string_view bytes) {
         start_repair(events->header().first_seq);
         return buffer(from, bytes);
     }
+    if (models_out_of_step_ && owner_) {
+        models_out_of_step_ = false;
+        start_acquire(from);  // a fresh snapshot puts the models right
+    }
 }
 
 bool ReplicaCore::apply_events(EventsReader& events) {
@@ -436,10 +458,17 @@ bool ReplicaCore::apply_events(EventsReader& events) {
             }
             ++stats.signals_delivered;
             owner_->apply_signal(index, std::move(event.data.as_list()));
+        } else if (event.kind == event_model) {
+            if (index >= schema->models().size()) { malformed("bad model event"); continue; }
+            if (!owner_->apply_model_event(index, event.data, seq)) {
+                malformed("a model operation that does not fit the replica's model");
+                models_out_of_step_ = true;
+            }
         } else {
             malformed("unknown event kind");
         }
     }
+    if (owner_ && !schema->models().empty()) owner_->models_caught_up(applied_);  // answers that waited for the stream
     return true;
 }
 
@@ -472,19 +501,20 @@ void ReplicaCore::drain_buffer() {
 
 // ---- calls -------------------------------------------------------------------------------------
 
+std::optional<PendingReply<Value>> ReplicaCore::refuse_call() const {
+    if (orphaned_) return PendingReply<Value>::failed(ErrorCode::cancelled, "the node of replica '" + name_ + "' was destroyed");
+    if (state == ReplicaState::valid && link_) return std::nullopt;
+    auto st = std::make_shared<ReplyState>();
+    st->loop = node_.loop();
+    PendingReply<Value> r(st);
+    st->finish({}, CallError{refusal.value_or(ErrorCode::not_connected), "replica '" + name_ + "' is not valid (state " +
+                                                                            std::string(to_string(state)) + (reason.empty() ? "" : ": " + reason) + ")"});
+    return r;
+}
+
 PendingReply<Value> ReplicaCore::call(std::uint8_t type, std::string_view member, Value payload,
                                       std::chrono::milliseconds timeout) {
-    auto fail = [&](ErrorCode code, std::string text) {
-        auto st = std::make_shared<ReplyState>();
-        st->loop = node_.loop();
-        PendingReply<Value> r(st);
-        st->finish({}, CallError{code, std::move(text)});
-        return r;
-    };
-    if (orphaned_) return PendingReply<Value>::failed(ErrorCode::cancelled, "the node of replica '" + name_ + "' was destroyed");
-    if (state != ReplicaState::valid || !link_)
-        return fail(refusal.value_or(ErrorCode::not_connected), "replica '" + name_ + "' is not valid (state " + std::string(to_string(state)) +
-                                                  (reason.empty() ? "" : ": " + reason) + ")");
+    if (auto refused = refuse_call()) return std::move(*refused);
     const auto id = link_->next_request_id();
     Writer w;
     if (type == wire::Set::code) wire::Set{id, name_, epoch_, std::string(member), std::move(payload)}.encode(w);

@@ -14,7 +14,10 @@
 #include <zro/replica_status.hpp>
 #include <zro/schema.hpp>
 
+#include <zro/item_model.hpp>
+
 #include <deque>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,7 +55,9 @@ public:
     /// replica made. A snapshot is consumed: its values are moved out (it may hold megabytes).
     void on_snapshot(Link& from, wire::Decoded<wire::Snapshot>& msg);
     void on_replayed(Link& from, const wire::Decoded<wire::Replayed>& msg);
-    void on_request_failed(Link& from, ErrorCode code, const std::string& message);
+    void on_request_failed(Link& from, std::uint64_t req_id, ErrorCode code, const std::string& message);
+    /// ROWS answering a FETCH of this replica (replica_models.cpp).
+    void on_rows(Link& from, std::uint64_t req_id, wire::Decoded<wire::Rows>& msg);
     /// The link reconnected to a new host instance (another node id behind the same URL).
     void on_link_reset(Link& link);
     /// The host behind `link` refused our handshake or could not be verified: unless this
@@ -66,6 +71,15 @@ public:
 
     // ---- from the Replica API ----------------------------------------------------------------
     PendingReply<Value> call(std::uint8_t type, std::string_view member, Value payload, std::chrono::milliseconds timeout);
+    /// A call that fails at once (or, when the replica is valid, nullopt: go ahead).
+    std::optional<PendingReply<Value>> refuse_call() const;
+    /// FETCH of MODEL member `model` (replica_models.cpp); false when nothing could be sent (the
+    /// replica is not valid: its windows are fetched again after the next snapshot).
+    bool send_fetch(std::size_t model, std::uint64_t viewer, const ModelPath& parent, std::size_t first,
+                    std::size_t count, bool subscribe);
+    /// MODEL_SET of one item's role.
+    PendingReply<Value> model_set(std::size_t model, const ModelPath& parent, std::size_t row, std::size_t column,
+                                  const std::string& role, Value value, std::chrono::milliseconds timeout);
     void detach();  ///< the Replica object is being destroyed (loop thread)
     void detach_safely();  ///< detach() from any thread; idempotent
     void orphan();  ///< the node is being destroyed: forget it, become suspect
@@ -127,6 +141,9 @@ private:
     bool initialized_once_ = false;
     bool gap_open_ = false;         ///< a gap was reported and is not repaired yet (report once)
     bool orphaned_ = false;         ///< node_ is gone
+    /// A model operation did not fit the replica's cache: resynchronize by snapshot.
+    bool models_out_of_step_ = false;
+    std::unordered_map<std::uint64_t, std::size_t> fetches_;  ///< FETCH req_id → model index
 };
 
 } // namespace zro::detail

@@ -102,6 +102,7 @@ void HostEngine::enable(Source& source, std::string_view name) {
     auto link = std::make_unique<SourceLink>(*this, *obj);
     link->attach(source);
     links_.emplace(obj->name, std::move(link));
+    attach_models(*obj);
     log(LogLevel::info, "host: sharing '", obj->name, "' (", source.schema().type_name(), ", signature ",
         source.schema().signature(), ", epoch ", hex_id(obj->epoch), ")");
     objects_.emplace(obj->name, std::move(obj));
@@ -119,7 +120,13 @@ void HostEngine::disable(std::string_view name) {
     publish(obj.topic, scratch_.data(), scratch_.size());
     SourceLink::detach(*obj.source);
     links_.erase(obj.name);
+    auto owned = owned_.extract(obj.name);  // destroyed after the object that points at it
     objects_.erase(it);
+}
+
+void HostEngine::enable_owned(std::unique_ptr<Source> source, std::string_view name) {
+    enable(*source, name);
+    owned_.emplace(std::string(name), std::move(source));
 }
 
 void HostEngine::disable_all() {

@@ -7,8 +7,9 @@
 /// requests and publishes heartbeats. Bad input is counted, logged (rate-limited) and answered
 /// with an error where there is a sender; it never touches object state.
 ///
-/// One class, three files by job: host_engine.cpp (sockets, sharing and withdrawing, sending),
-/// publishing.cpp (the state stream), request_server.cpp (requests and replies). It needs
+/// One class, four files by job: host_engine.cpp (sockets, sharing and withdrawing, sending),
+/// publishing.cpp (the state stream), request_server.cpp (requests and replies),
+/// model_server.cpp (MODEL members: their changes in the stream, windows, FETCH, MODEL_SET). It needs
 /// nothing from the node but its constructor's arguments; CURVE lives in host_security.hpp.
 
 #include "core/log.hpp"
@@ -17,6 +18,7 @@
 #include "wire/messages.hpp"
 #include "wire/url.hpp"
 
+#include <zro/item_model.hpp>
 #include <zro/options.hpp>
 #include <zro/value.hpp>
 
@@ -49,6 +51,28 @@ struct HostStats {
     std::uint64_t snapshots_served = 0;
 };
 
+/// A window a replica views: the host pushes the values of changed rows inside it.
+struct ModelWindow {
+    std::string peer;          ///< the client's routing id
+    std::uint64_t viewer = 0;  ///< the client's id for one replica
+    ModelPath parent;
+    std::size_t first = 0;
+    std::size_t count = 0;
+};
+
+/// A MODEL member of a shared object: the model it holds now and the windows on it.
+struct HostedModel {
+    HostedModel() = default;
+    HostedModel(const HostedModel&) = delete;
+    HostedModel& operator=(const HostedModel&) = delete;
+    ~HostedModel() { watch.disconnect(); }
+
+    ItemModel* model = nullptr;
+    Connection watch;                ///< our on_change callback on `model`
+    std::vector<std::size_t> roles;  ///< schema role i → the model's role index (npos: none)
+    std::vector<ModelWindow> windows;
+};
+
 /// One shared source: its stream position and the messages it has yet to send or may replay.
 struct HostedObject {
     std::string name;
@@ -72,6 +96,7 @@ struct HostedObject {
     };
     std::deque<Past> history;
     std::size_t history_bytes = 0;
+    std::vector<std::unique_ptr<HostedModel>> models;  ///< one per schema model
 };
 
 /// The bridge a Source talks to while it is shared (Source::link_ points at it).
@@ -115,12 +140,16 @@ public:
     std::vector<std::array<std::string, 3>> object_list() const;
 
     void enable(Source& source, std::string_view name);
+    /// Shares a source the engine owns from now on (a top-level model's); destroyed when withdrawn.
+    void enable_owned(std::unique_ptr<Source> source, std::string_view name);
     void disable(std::string_view name);
     void disable_all();
 
     // Called through SourceLink (loop thread).
     void record_property(HostedObject& obj, std::size_t index, const Value& value);
     void record_signal(HostedObject& obj, std::size_t index, const std::vector<Value>& args);
+    /// The source put another model (or none) in MODEL member `index` (model_server.cpp).
+    void model_replaced(HostedObject& obj, std::size_t index);
 
     /// Sends a method result or error (loop thread). Checks the result against the return type.
     void answer(const ResponderCore& call, Value result, std::optional<std::pair<ErrorCode, std::string>> error);
@@ -141,6 +170,18 @@ private:
     void send_snapshot(const std::string& routing_id, const Value& req_id, HostedObject& obj, bool with_schema);
     void note_malformed(const std::string& routing_id, const std::string& why);
 
+    // Item models (model_server.cpp): MODEL members watched, their changes recorded in the
+    // object's stream with the values of rows inside replicas' windows, FETCH and MODEL_SET.
+    void attach_models(HostedObject& obj);
+    void watch_model(HostedObject& obj, std::size_t index);
+    void record_model_change(HostedObject& obj, std::size_t index, const ModelChange& change);
+    void record_model_event(HostedObject& obj, std::size_t index, const Value& operation);
+    /// What SNAPSHOT carries for every MODEL member (PROTOCOL.md "Item models").
+    Value::List model_states(const HostedObject& obj) const;
+    /// Forgets the windows of peers not heard from for three heartbeat intervals.
+    void expire_windows(Loop::Clock::time_point now);
+    void touch_peer(const std::string& routing_id);
+
     // One per request type (decoded; `req_id` is what an ERROR echoes).
     void on_request(const std::string& rid, const Value& req_id, wire::Hello& m);
     void on_request(const std::string& rid, const Value& req_id, wire::Acquire& m);
@@ -149,6 +190,8 @@ private:
     void on_request(const std::string& rid, const Value& req_id, wire::Replay& m);
     void on_request(const std::string& rid, const Value& req_id, wire::Ping& m);
     void on_request(const std::string& rid, const Value& req_id, wire::ListObjects& m);
+    void on_request(const std::string& rid, const Value& req_id, wire::Fetch& m);
+    void on_request(const std::string& rid, const Value& req_id, wire::ModelSet& m);
     void on_request(const std::string& rid, const Value& req_id, wire::UnknownMessage& m);
     HostedObject* find_object(const std::string& name);
 
@@ -165,9 +208,12 @@ private:
     std::vector<HostedObject*> dirty_;  ///< objects with events to flush (HostedObject::dirty)
     bool flush_task_scheduled_ = false;
     std::unordered_map<std::string, std::unique_ptr<SourceLink>> links_;
+    std::unordered_map<std::string, std::unique_ptr<Source>> owned_;  ///< see enable_owned
     Loop::TimerId heartbeat_timer_ = 0;
     HostStats stats_;
     RateLimiter malformed_log_;
+    /// When each peer with model windows last sent anything (PINGs come every interval).
+    std::unordered_map<std::string, Loop::Clock::time_point> window_peers_;
     wire::Writer scratch_;
 };
 

@@ -138,6 +138,7 @@ void HostEngine::publish(const std::string& topic, const char* data, std::size_t
 }
 
 void HostEngine::heartbeat_all() {
+    if (!window_peers_.empty()) expire_windows(Loop::Clock::now());
     for (auto& [name, obj] : objects_) {
         flush(*obj);  // so the heartbeat's seq covers everything recorded
         scratch_.clear();

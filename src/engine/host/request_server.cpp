@@ -1,6 +1,6 @@
 // zro — shared live objects over ZeroMQ.
 // HostEngine, the request server: the ROUTER's requests (HELLO, ACQUIRE, INVOKE, SET, REPLAY,
-// PING, LIST) decoded by wire/messages, validated against the source's schema and answered;
+// PING, LIST; FETCH and MODEL_SET are in model_server.cpp) decoded by wire/messages, validated against the source's schema and answered;
 // method results through Responders (docs/PROTOCOL.md "Requests").
 #include "engine/host/host_engine.hpp"
 
@@ -51,6 +51,7 @@ void HostEngine::handle_request(const std::string& rid, const void* data, std::s
                    undecodable ? err->detail : "a request is an array starting with its type code");
         return;
     }
+    if (!window_peers_.empty()) touch_peer(rid);
     Envelope& e = std::get<Envelope>(envelope);
     const Value req_id = e.echo_id();
     auto request = decode_request(e);
@@ -108,8 +109,9 @@ void HostEngine::on_request(const std::string& rid, const Value&, Acquire& m) {
 void HostEngine::send_snapshot(const std::string& rid, const Value& req, HostedObject& obj, bool with_schema) {
     flush(obj);  // the snapshot must be exactly the state at obj.seq
     const Schema& schema = obj.source->schema();
-    Snapshot snapshot{req, obj.name, obj.epoch, obj.seq, obj.signals, schema.signature(), {}, std::nullopt};
+    Snapshot snapshot{req, obj.name, obj.epoch, obj.seq, obj.signals, schema.signature(), {}, std::nullopt, {}};
     if (with_schema) snapshot.schema = schema.to_value();
+    snapshot.models = model_states(obj);
     scratch_.clear();
     snapshot.encode_with(scratch_, static_cast<std::uint32_t>(schema.properties().size()),
                          [&](std::size_t i) { return obj.source->property_value(i); });
