@@ -32,6 +32,7 @@ void ModelReplica::Impl::reset(const Value& state, std::uint64_t seq) {
     log.clear();
     waiting.clear();
     missing.clear();
+    refreshing.clear();
     in_flight = 0;  // answers still out belong to the old state: `log_from` makes them stale
     applied = seq;
     log_from = seq + 1;
@@ -41,7 +42,25 @@ void ModelReplica::Impl::reset(const Value& state, std::uint64_t seq) {
 
 void ModelReplica::Impl::after_snapshot() {
     changed(ModelChange{});
-    for (const auto& [parent, w] : windows) request(parent, w.first, w.second, true);
+    for (const auto& [parent, w] : windows) {
+        refreshing.insert(parent);
+        request(parent, w.first, w.second, true);
+    }
+}
+
+void ModelReplica::Impl::heal_windows() {
+    for (const auto& [parent, w] : windows) {
+        if (refreshing.count(parent)) continue;
+        const detail::CacheNode* n = cache.node(parent);
+        if (!n) continue;
+        const std::size_t end = std::min(w.first + w.second, n->rows);
+        for (std::size_t r = w.first; r < end; ++r)
+            if (!n->cached.count(r)) {
+                refreshing.insert(parent);
+                request(parent, w.first, w.second, true);
+                break;
+            }
+    }
 }
 
 bool ModelReplica::Impl::apply(const Value& op, std::uint64_t seq) {
@@ -65,10 +84,15 @@ bool ModelReplica::Impl::apply(const Value& op, std::uint64_t seq) {
         for (auto& [parent, w] : windows)
             if (auto to = detail::path_after(parent, c)) moved.emplace(std::move(*to), w);
         windows.swap(moved);
+        std::set<ModelPath> still;
+        for (const auto& parent : refreshing)
+            if (auto to = detail::path_after(parent, c)) still.insert(std::move(*to));
+        refreshing.swap(still);
         pin_windows();
         missing.clear();
     }
     changed(c);
+    heal_windows();
     return true;
 }
 
@@ -94,11 +118,13 @@ void ModelReplica::Impl::answered(Answer answer, std::uint64_t core_applied) {
 
 void ModelReplica::Impl::fetch_failed() {
     if (in_flight > 0) --in_flight;
+    refreshing.clear();
     missing.clear();  // which block failed is unknown: let misses ask again
 }
 
 void ModelReplica::Impl::integrate(Answer& a) {
     missing.erase({a.parent, a.first});
+    refreshing.erase(a.parent);
     if (!cache.present()) return;
     if (a.seq + 1 < log_from) {
         // Operations between the answer and now were not kept: ask again.
@@ -226,6 +252,7 @@ void ModelReplica::set_window(const ModelPath& parent, std::size_t first, std::s
     if (it != windows.end() && it->second == std::make_pair(first, count)) return;
     windows[parent] = {first, count};
     impl_->pin_windows();
+    impl_->refreshing.insert(parent);
     impl_->request(parent, first, count, true);
 }
 

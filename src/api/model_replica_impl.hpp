@@ -48,6 +48,9 @@ struct ModelReplica::Impl {
     void request_missing(const ModelPath& parent, std::size_t row);
     void integrate(Answer& answer);
     void pin_windows();
+    /// Asks again for every window the cache no longer holds whole (the host may have dropped a
+    /// window while this node was silent, e.g. stopped, and sent changes without its rows).
+    void heal_windows();
 
     Replica& owner;
     std::weak_ptr<detail::ReplicaCore> core;
@@ -68,6 +71,7 @@ struct ModelReplica::Impl {
     std::uint64_t applied = 0;
     std::vector<Answer> waiting;
     std::set<std::pair<ModelPath, std::size_t>> missing;
+    std::set<ModelPath> refreshing;  ///< windows asked for again and not answered yet
 };
 
 } // namespace zro

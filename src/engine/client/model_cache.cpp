@@ -243,8 +243,8 @@ ModelChange ModelCache::apply(const Value& op) {
         store_rows(c.parent, list_of(l[5], 0, "rows"));
         return c;
     }
-    case 2: {  // rows removed: [2, parent, first, count]
-        need(4);
+    case 2: {  // rows removed: [2, parent, first, count, rows]
+        need(5);
         c = ModelChange::of(Kind::rows_removed, path_of(l[1]), count_of(l[2], "first"), count_of(l[3], "count"));
         if (CacheNode* n = find(c.parent)) {
             check_range(c.first, c.count, n->rows, "removed rows");
@@ -253,10 +253,11 @@ ModelChange ModelCache::apply(const Value& op) {
             n->rows -= c.count;
         }
         move_nodes(c);
+        store_rows(c.parent, list_of(l[4], 0, "rows"));
         return c;
     }
-    case 3: {  // rows moved: [3, parent, first, count, to_parent, destination, rows]
-        need(7);
+    case 3: {  // rows moved: [3, parent, first, count, to_parent, destination, rows, source rows]
+        need(8);
         c = ModelChange::of(Kind::rows_moved, path_of(l[1]), count_of(l[2], "first"), count_of(l[3], "count"));
         c.to_parent = path_of(l[4]);
         c.destination = count_of(l[5], "destination");
@@ -282,6 +283,7 @@ ModelChange ModelCache::apply(const Value& op) {
             for (auto& [offset, row] : taken) q->cached[c.destination + offset] = std::move(row);
         }
         store_rows(*to, list_of(l[6], 0, "rows"));
+        if (auto from = path_after(c.parent, c); from && *from != *to) store_rows(*from, list_of(l[7], 0, "source rows"));
         return c;
     }
     case 4: {  // columns inserted: [4, parent, first, count, rows]

@@ -67,14 +67,16 @@ Value header_values(const HostedModel& hm, std::size_t section) {
     return Value(std::move(roles));
 }
 
-/// The rows of `parent` in [first, first + count) inside some window, ascending, each once.
-std::vector<std::size_t> windowed_rows(const HostedModel& hm, const ModelPath& parent, std::size_t first, std::size_t count) {
-    std::vector<std::pair<std::size_t, std::size_t>> ranges;  // [begin, end)
+/// The rows of `parent` that `span(window)` ([begin, end), per window of that parent) selects,
+/// below the parent's row count, ascending, each once.
+template <class Span>
+std::vector<std::size_t> rows_in_windows(const HostedModel& hm, const ModelPath& parent, Span span) {
+    std::vector<std::pair<std::size_t, std::size_t>> ranges;
     const std::size_t rows = hm.model->row_count(parent);
-    const std::size_t end = std::min(rows, first + count);
     for (const ModelWindow& w : hm.windows) {
         if (w.parent != parent) continue;
-        const std::size_t b = std::max(first, w.first), e = std::min(end, w.first + w.count);
+        auto [b, e] = span(w);
+        e = std::min(e, rows);
         if (b < e) ranges.emplace_back(b, e);
     }
     std::sort(ranges.begin(), ranges.end());
@@ -83,6 +85,31 @@ std::vector<std::size_t> windowed_rows(const HostedModel& hm, const ModelPath& p
     for (auto [b, e] : ranges)
         for (std::size_t r = std::max(b, next); r < e; ++r) out.push_back(r), next = r + 1;
     return out;
+}
+
+/// Rows [first, first + count) of `parent` inside some window.
+std::vector<std::size_t> windowed_rows(const HostedModel& hm, const ModelPath& parent, std::size_t first, std::size_t count) {
+    return rows_in_windows(hm, parent, [&](const ModelWindow& w) {
+        return std::make_pair(std::max(first, w.first), std::min(first + count, w.first + w.count));
+    });
+}
+
+/// After `count` rows were inserted at `first`: the window positions that show another row
+/// than before (the new rows, and rows pushed down into a window that starts below `first`).
+std::vector<std::size_t> rows_entering_after_insert(const HostedModel& hm, const ModelPath& parent, std::size_t first, std::size_t count) {
+    return rows_in_windows(hm, parent, [&](const ModelWindow& w) {
+        const std::size_t lo = std::max(w.first, first);
+        return std::make_pair(lo, std::min(w.first + w.count, lo + count));
+    });
+}
+
+/// After `count` rows were removed at `first`: the window positions that show another row than
+/// before (rows pulled up into the window from below it).
+std::vector<std::size_t> rows_entering_after_remove(const HostedModel& hm, const ModelPath& parent, std::size_t first, std::size_t count) {
+    return rows_in_windows(hm, parent, [&](const ModelWindow& w) {
+        const std::size_t end = w.first + w.count;
+        return std::make_pair(std::max({w.first, first, end > count ? end - count : 0}), end);
+    });
 }
 
 Value payloads(const HostedModel& hm, const ModelPath& parent, const std::vector<std::size_t>& rows) {
@@ -153,18 +180,30 @@ void HostEngine::record_model_change(HostedObject& obj, std::size_t index, const
         op = {Value(op_reset), model_state(hm),
               hm.model ? payloads(hm, {}, windowed_rows(hm, {}, 0, hm.model->row_count({}))) : Value(Value::List{})};
         break;
+    // Structural changes carry the rows that now show in a window and did not before: the new or
+    // moved rows, and rows shifted into a window from outside it.
     case Kind::rows_inserted:
-        op = {Value(op_rows_inserted), path_value(c.parent), Value(c.first), Value(c.count),
-              Value(hm.model->column_count(c.parent)), payloads(hm, c.parent, windowed_rows(hm, c.parent, c.first, c.count))};
+        op = {Value(op_rows_inserted), path_value(c.parent), Value(c.first), Value(c.count), Value(hm.model->column_count(c.parent)),
+              payloads(hm, c.parent, rows_entering_after_insert(hm, c.parent, c.first, c.count))};
         break;
     case Kind::rows_removed:
-        op = {Value(op_rows_removed), path_value(c.parent), Value(c.first), Value(c.count)};
+        op = {Value(op_rows_removed), path_value(c.parent), Value(c.first), Value(c.count),
+              payloads(hm, c.parent, rows_entering_after_remove(hm, c.parent, c.first, c.count))};
         break;
     case Kind::rows_moved: {
-        const ModelChange removal = ModelChange::of(Kind::rows_removed, c.parent, c.first, c.count);
-        const ModelPath to = path_after(c.to_parent, removal).value_or(c.to_parent);  // where it is now
+        // Paths as they are now: the destination moved by the removal, the source by both.
+        const ModelPath to = path_after(c.to_parent, ModelChange::of(Kind::rows_removed, c.parent, c.first, c.count)).value_or(c.to_parent);
+        const ModelPath from = path_after(c.parent, c).value_or(c.parent);
+        Value to_rows, from_rows = Value(Value::List{});
+        if (from == to) {  // within one parent: every position between the two places changed
+            const std::size_t lo = std::min(c.first, c.destination), hi = std::max(c.first, c.destination) + c.count;
+            to_rows = payloads(hm, to, windowed_rows(hm, to, lo, hi - lo));
+        } else {
+            to_rows = payloads(hm, to, rows_entering_after_insert(hm, to, c.destination, c.count));
+            from_rows = payloads(hm, from, rows_entering_after_remove(hm, from, c.first, c.count));
+        }
         op = {Value(op_rows_moved), path_value(c.parent), Value(c.first), Value(c.count), path_value(c.to_parent),
-              Value(c.destination), payloads(hm, to, windowed_rows(hm, to, c.destination, c.count))};
+              Value(c.destination), std::move(to_rows), std::move(from_rows)};
         break;
     }
     case Kind::columns_inserted:
