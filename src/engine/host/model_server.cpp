@@ -7,6 +7,7 @@
 #include "engine/host/host_engine.hpp"
 
 #include "model/model_paths.hpp"
+#include "model/model_text.hpp"
 #include "wire/messages.hpp"
 
 #include <zro/error.hpp>
@@ -33,12 +34,6 @@ constexpr std::uint64_t op_reset = 0, op_rows_inserted = 1, op_rows_removed = 2,
                         op_header_changed = 8;
 
 Value path_value(const ModelPath& p) { return Value::list_of(p); }
-
-std::string path_text(const ModelPath& p) {
-    std::string s = "[";
-    for (std::size_t i = 0; i < p.size(); ++i) s += (i ? "," : "") + std::to_string(p[i]);
-    return s + "]";
-}
 
 /// [flags, [value per role]] of one item.
 Value cell_value(const HostedModel& hm, const ModelPath& parent, std::size_t row, std::size_t column) {
