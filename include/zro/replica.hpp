@@ -146,9 +146,12 @@ private:
     // MODEL members, driven by the engine (loop thread; replica.cpp).
     void make_models(const Schema& schema) const;
     void reset_models(const Schema& schema, const std::vector<Value>& states, std::uint64_t seq);
-    void models_after_snapshot();
+    // Each may run user callbacks last; a callback may destroy the replica, so the engine
+    // calls them one model at a time and checks that the replica is still there in between.
+    std::size_t model_count() const noexcept { return models_.size(); }
+    void model_after_snapshot(std::size_t index);
     bool apply_model_event(std::size_t index, const Value& operation, std::uint64_t seq);
-    void models_caught_up(std::uint64_t applied);
+    void model_caught_up(std::size_t index, std::uint64_t applied);
     void deliver_rows(std::size_t index, std::uint64_t seq, ModelPath parent, std::size_t rows, std::size_t columns,
                       std::size_t first, std::vector<Value> payloads, std::uint64_t applied);
     void model_fetch_failed(std::size_t index);

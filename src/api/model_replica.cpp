@@ -41,11 +41,11 @@ void ModelReplica::Impl::reset(const Value& state, std::uint64_t seq) {
 }
 
 void ModelReplica::Impl::after_snapshot() {
-    changed(ModelChange{});
     for (const auto& [parent, w] : windows) {
         refreshing.insert(parent);
         request(parent, w.first, w.second, true);
     }
+    changed(ModelChange{});  // last: it may destroy us
 }
 
 void ModelReplica::Impl::heal_windows() {
@@ -91,8 +91,8 @@ bool ModelReplica::Impl::apply(const Value& op, std::uint64_t seq) {
         pin_windows();
         missing.clear();
     }
-    changed(c);
     heal_windows();
+    changed(c);  // last: it may destroy us
     return true;
 }
 
@@ -107,7 +107,11 @@ void ModelReplica::Impl::caught_up(std::uint64_t core_applied) {
             ++it;
         }
     }
-    for (auto& a : ready) integrate(a);
+    const auto still = alive;
+    for (auto& a : ready) {
+        integrate(a);  // ends with a callback, which may destroy us
+        if (!*still) return;
+    }
 }
 
 void ModelReplica::Impl::answered(Answer answer, std::uint64_t core_applied) {

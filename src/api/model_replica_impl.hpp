@@ -26,6 +26,9 @@ namespace zro {
 
 struct ModelReplica::Impl {
     Impl(Replica& owner, std::weak_ptr<detail::ReplicaCore> core, std::size_t index, std::string name, std::vector<std::string> roles);
+    ~Impl() { *alive = false; }
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
 
     struct Answer {
         std::uint64_t seq = 0;
@@ -72,6 +75,9 @@ struct ModelReplica::Impl {
     std::vector<Answer> waiting;
     std::set<std::pair<ModelPath, std::size_t>> missing;
     std::set<ModelPath> refreshing;  ///< windows asked for again and not answered yet
+    /// False once destroyed: a change callback may destroy the replica (and this) while a loop
+    /// here still has work; every callback is followed by a look at it.
+    std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 };
 
 } // namespace zro

@@ -180,16 +180,16 @@ void Replica::reset_models(const Schema& schema, const std::vector<Value>& state
     }
 }
 
-void Replica::models_after_snapshot() {
-    for (std::size_t i = 0; i < models_.size() && core_; ++i) models_[i]->impl_->after_snapshot();
+void Replica::model_after_snapshot(std::size_t index) {
+    if (index < models_.size()) models_[index]->impl_->after_snapshot();
 }
 
 bool Replica::apply_model_event(std::size_t index, const Value& operation, std::uint64_t seq) {
     return index < models_.size() && models_[index]->impl_->apply(operation, seq);
 }
 
-void Replica::models_caught_up(std::uint64_t applied) {
-    for (auto& m : models_) m->impl_->caught_up(applied);
+void Replica::model_caught_up(std::size_t index, std::uint64_t applied) {
+    if (index < models_.size()) models_[index]->impl_->caught_up(applied);
 }
 
 void Replica::deliver_rows(std::size_t index, std::uint64_t seq, ModelPath parent, std::size_t rows, std::size_t columns,

@@ -307,3 +307,23 @@ TEST(ModelReplication, BadRequestsGetErrorsAndTheHostKeepsServing) {
     ASSERT_TRUE(p.until([&] { return t->data({}, 1) == zro::Value("still served"); }));
     EXPECT_EQ(t->replica().stats().gaps_detected, 0u);
 }
+
+TEST(ModelReplication, AReplicaDestroyedInsideAModelCallbackStopsCleanly) {
+    Pair p;
+    zro::StandardItemModel source({"display"});
+    fill(source, {}, 20);
+    p.host.enable_remoting(source, "T");
+    auto t = p.client.acquire_model("T", {.prefetch_rows = 10});
+    ASSERT_TRUE(p.until([&] { return t->replica().valid() && t->cached({}, 9); }));
+    // The callback drops the last owner of the replica while more operations are queued behind
+    // the one it reports (ASan build: no use after free).
+    bool fired = false;
+    t->on_change([&](const ModelChange&) {
+        fired = true;
+        t.reset();
+    });
+    for (int i = 0; i < 5; ++i) source.insert_rows({}, 0, 1);
+    ASSERT_TRUE(p.until([&] { return fired; }));
+    p.settle();
+    EXPECT_FALSE(t);
+}

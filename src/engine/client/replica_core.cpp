@@ -297,7 +297,7 @@ void ReplicaCore::on_snapshot(Link& from, Decoded<Snapshot>& answer) {
     }
     for (std::size_t i : changed)
         if (owner_) owner_->notify_property_changed(i);
-    if (owner_ && !schema->models().empty()) owner_->models_after_snapshot();
+    for (std::size_t i = 0; owner_ && i < owner_->model_count(); ++i) owner_->model_after_snapshot(i);
     if (owner_) drain_buffer();
 }
 
@@ -468,7 +468,8 @@ bool ReplicaCore::apply_events(EventsReader& events) {
             malformed("unknown event kind");
         }
     }
-    if (owner_ && !schema->models().empty()) owner_->models_caught_up(applied_);  // answers that waited for the stream
+    // Answers that waited for the stream to reach them.
+    for (std::size_t i = 0; owner_ && i < owner_->model_count(); ++i) owner_->model_caught_up(i, applied_);
     return true;
 }
 
