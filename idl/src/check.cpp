@@ -746,11 +746,28 @@ private:
             const PropertyDecl& p = c.properties[i];
             check_identifier(p.name, p.loc, "property");
             if (!prop_names.insert(p.name).second) fail(p.loc, "duplicate property '" + p.name + "' in class " + c.name);
-            if (p.kind == PropertyDecl::Kind::model)
-                fail(p.loc, "model replication is not supported yet (MODEL " + p.name + " in class " + c.name + ")");
+            if (p.kind == PropertyDecl::Kind::model) {
+                // A MODEL member: no value of its own; its roles become named constants.
+                ModelMemberModel mm;
+                mm.decl = &p;
+                mm.index = m.models.size();
+                mm.id = snake_case(p.name);
+                const std::string what = "MODEL '" + p.name + "'";
+                claim(mm.id, p.loc, what);
+                claim("set_" + mm.id, p.loc, what);
+                std::set<std::string> roles;
+                for (const auto& role : p.roles) {
+                    check_identifier(role, p.loc, "role");
+                    if (!roles.insert(role).second) fail(p.loc, "duplicate role '" + role + "' in MODEL " + p.name);
+                    mm.role_ids.push_back(mm.id + "_role_" + snake_case(role));
+                    claim(mm.role_ids.back(), p.loc, what + " role '" + role + "'");
+                }
+                m.models.push_back(std::move(mm));
+                continue;
+            }
             PropertyModel pm;
             pm.decl = &p;
-            pm.index = i;
+            pm.index = m.properties.size();  // models take no property index
             pm.type = resolve(p.type, s);
             if (p.kind == PropertyDecl::Kind::child) {
                 if (pm.type.kind != Resolved::Kind::child)
@@ -862,6 +879,7 @@ private:
             };
             for (const auto& f : m.signals) s.add_signal(f.decl->name, params(f));
             for (const auto& f : m.slots) s.add_method(f.decl->name, params(f), f.ret ? f.ret->zro.spelling() : "void");
+            for (const auto& mm : m.models) s.add_model(mm.decl->name, mm.decl->roles);
             s.validate();
             (void)s.signature();
             return s;

@@ -229,6 +229,11 @@ private:
             o_ << "\n";
         }
         for (const auto& f : c.flags) o_ << "    using " << f.decl->name << " = ::zro::Flags<" << f.enum_decl->name << ">;\n";
+        for (const auto& mm : c.models) {
+            o_ << "    /// The roles of MODEL " << mm.decl->name << ", by number (ModelReplica::data's `role`).\n";
+            for (std::size_t i = 0; i < mm.role_ids.size(); ++i)
+                o_ << "    static constexpr std::size_t " << mm.role_ids[i] << " = " << i << ";\n";
+        }
         o_ << "    static constexpr std::string_view type_name = " << quoted(name) << ";\n";
         o_ << "    /// The class signature zroc computed; equal to static_schema().signature().\n";
         o_ << "    static constexpr std::string_view signature = " << quoted(c.schema.signature()) << ";\n\n";
@@ -265,6 +270,11 @@ private:
         for (const auto& s : c.slots)
             o_ << "            s.add_method(" << quoted(s.decl->name) << ", " << params(s) << ", "
                << quoted(s.ret ? s.ret->zro.spelling() : std::string("void")) << ");\n";
+        for (const auto& mm : c.models) {
+            o_ << "            s.add_model(" << quoted(mm.decl->name) << ", {";
+            for (std::size_t i = 0; i < mm.decl->roles.size(); ++i) o_ << (i ? ", " : "") << quoted(mm.decl->roles[i]);
+            o_ << "});\n";
+        }
         o_ << "            (void)s.signature();  // computed before the schema is shared between threads\n";
         o_ << "            return s;\n        }();\n        return schema;\n    }\n};\n";
     }
@@ -339,6 +349,7 @@ private:
                 o_ << "    /// A replica's push_" << p.id << "() lands here; by default it calls set_" << p.id << "().\n"
                    << "    virtual void push_" << p.id << "(" << p.type.cpp << " value) { set_" << p.id << "(std::move(value)); }\n";
         }
+        for (const auto& mm : c.models) model_accessors(mm, true);
         if (!c.slots.empty()) o_ << "\n    // Slots: called by replicas (an exception becomes a handler_failed reply).\n";
         for (const auto& s : c.slots) o_ << "    virtual " << ret_cpp(s) << " " << s.id << "(" << param_list(s, true, false) << ") = 0;\n";
         if (!c.signals.empty()) o_ << "\n    // Signals: emit_<name>(...) sends one to every replica.\n";
@@ -347,6 +358,11 @@ private:
                << to_values(s) << "); }\n";
 
         o_ << "\n    // zro::Source (used by the host)\n";
+        if (!c.models.empty()) {
+            o_ << "    ::zro::ItemModel* model(std::size_t zro_index) const override {\n        switch (zro_index) {\n";
+            for (const auto& mm : c.models) o_ << "        case " << mm.index << ": return " << mm.id << "_model_;\n";
+            o_ << "        default: return nullptr;\n        }\n    }\n";
+        }
         o_ << "    ::zro::Value property_value(std::size_t zro_index) const override {\n        switch (zro_index) {\n";
         for (const auto& p : c.properties) {
             if (p.is_child())
@@ -415,7 +431,31 @@ private:
                     o_ << "    " << p.type.cls->name << "Source* " << p.id << "_ = nullptr;\n    ::zro::Registration " << p.id
                        << "_registration_;\n";
         }
+        if (!c.models.empty()) {
+            o_ << "\nprivate:\n";
+            for (const auto& mm : c.models) o_ << "    ::zro::ItemModel* " << mm.id << "_model_ = nullptr;\n";
+        }
         o_ << "};\n";
+    }
+
+    /// A MODEL member's accessors: the source's model and setter, or the replica's ModelReplica
+    /// (the role constants are in the Interface).
+    void model_accessors(const ModelMemberModel& mm, bool source_side) {
+        const auto& roles = mm.decl->roles;
+        o_ << "\n    /// MODEL " << mm.decl->name << "(";
+        for (std::size_t i = 0; i < roles.size(); ++i) o_ << (i ? ", " : "") << roles[i];
+        o_ << "): an item model (docs/MODELS.md); roles " << mm.role_ids.front() << ", ...\n";
+        if (source_side) {
+            o_ << "    /// The model replicas see, or null; not owned (keep it alive while it is set).\n";
+            o_ << "    ::zro::ItemModel* " << mm.id << "() const noexcept { return " << mm.id << "_model_; }\n";
+            o_ << "    void set_" << mm.id << "(::zro::ItemModel* model) {\n"
+               << "        if (model == " << mm.id << "_model_) return;\n"
+               << "        " << mm.id << "_model_ = model;\n"
+               << "        notify_model_replaced(" << mm.index << ");\n    }\n";
+        } else {
+            o_ << "    /// Its replica: counts, the rows held, windows, set_data (the same object for the replica's life).\n";
+            o_ << "    ::zro::ModelReplica& " << mm.id << "() const { return model_member(" << quoted(mm.decl->name) << "); }\n";
+        }
     }
 
     void simple_source(const ClassModel& c) {
@@ -509,6 +549,7 @@ private:
                    << "        return write_property(" << quoted(p.decl->name) << ", ::zro::to_value(value), timeout).template as<void>();\n    }\n";
             }
         }
+        for (const auto& mm : c.models) model_accessors(mm, false);
         if (!c.slots.empty()) o_ << "\n    // Slots: calls to the source; the reply carries the result or the error.\n";
         for (const auto& s : c.slots) {
             const std::string params = param_list(s, false, true);

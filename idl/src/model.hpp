@@ -52,6 +52,14 @@ struct PropertyModel {
     bool is_child() const { return type.kind == Resolved::Kind::child; }
 };
 
+/// A MODEL member: an item model the source shares as part of the object (docs/MODELS.md).
+struct ModelMemberModel {
+    const PropertyDecl* decl = nullptr;
+    std::size_t index = 0;           ///< position among the class's models (schema order)
+    std::string id;                  ///< snake_case accessor name
+    std::vector<std::string> role_ids;  ///< "<id>_role_<role>" constants, one per role
+};
+
 struct ParamModel {
     std::string id;      ///< snake_case, or argN for unnamed
     Resolved type;
@@ -90,6 +98,7 @@ struct ClassModel {
     std::vector<PropertyModel> properties;
     std::vector<FunctionModel> signals;
     std::vector<FunctionModel> slots;
+    std::vector<ModelMemberModel> models;
     std::vector<EnumModel> enums;            ///< the class's own
     std::vector<FlagModel> flags;
     std::vector<const EnumDecl*> schema_enums;  ///< own enums, then the others it uses
