@@ -34,7 +34,6 @@ void ModelReplica::Impl::reset(const Value& state, std::uint64_t seq) {
     missing.clear();
     refreshing.clear();
     in_flight = 0;  // answers still out belong to the old state: `log_from` makes them stale
-    applied = seq;
     log_from = seq + 1;
     pin_windows();
     cache.reset(state);
@@ -70,7 +69,6 @@ bool ModelReplica::Impl::apply(const Value& op, std::uint64_t seq) {
     } catch (const Error&) {
         return false;
     }
-    applied = seq;
     if (in_flight > 0 || !waiting.empty()) {
         log.emplace_back(seq, op);
         if (log.size() > max_log) {

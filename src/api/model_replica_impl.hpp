@@ -71,7 +71,6 @@ struct ModelReplica::Impl {
     std::size_t in_flight = 0;
     std::deque<std::pair<std::uint64_t, Value>> log;
     std::uint64_t log_from = 0;
-    std::uint64_t applied = 0;
     std::vector<Answer> waiting;
     std::set<std::pair<ModelPath, std::size_t>> missing;
     std::set<ModelPath> refreshing;  ///< windows asked for again and not answered yet

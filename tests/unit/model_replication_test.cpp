@@ -35,25 +35,43 @@ void fill(zro::StandardItemModel& m, const ModelPath& parent, std::size_t rows, 
         }
 }
 
-/// Every row the replica holds equals the source's, and every parent it knows has the source's
-/// counts. Returns how many rows it compared.
-std::size_t expect_same(const zro::ItemModel& source, const zro::ModelReplica& replica, const ModelPath& parent = {}) {
-    EXPECT_EQ(replica.row_count(parent), source.row_count(parent)) << "parent size " << parent.size();
-    EXPECT_EQ(replica.column_count(parent), source.column_count(parent));
-    std::size_t compared = 0;
-    for (std::size_t r = 0; r < source.row_count(parent) && r < replica.row_count(parent); ++r) {
+/// What differs between the source and the replica ("" when nothing): the counts of every
+/// parent the replica knows, and every row it holds. `compared` counts the rows compared.
+std::string differences(const zro::ItemModel& source, const zro::ModelReplica& replica, std::size_t& compared,
+                        const ModelPath& parent = {}) {
+    const std::string at = "parent of depth " + std::to_string(parent.size());
+    if (replica.row_count(parent) != source.row_count(parent) || replica.column_count(parent) != source.column_count(parent))
+        return at + ": " + std::to_string(replica.row_count(parent)) + "x" + std::to_string(replica.column_count(parent)) +
+               ", source " + std::to_string(source.row_count(parent)) + "x" + std::to_string(source.column_count(parent));
+    for (std::size_t r = 0; r < source.row_count(parent); ++r) {
         ModelPath child = parent;
         child.push_back(r);
         if (replica.row_count(child) > 0 || (source.row_count(child) > 0 && replica.cached(parent, r)))
-            compared += expect_same(source, replica, child);
+            if (auto d = differences(source, replica, compared, child); !d.empty()) return d;
         if (!replica.cached(parent, r)) continue;
         ++compared;
         for (std::size_t c = 0; c < source.column_count(parent); ++c) {
-            EXPECT_EQ(replica.flags(parent, r, c), source.flags(parent, r, c)) << "row " << r << " col " << c;
+            if (replica.flags(parent, r, c) != source.flags(parent, r, c))
+                return at + ", row " + std::to_string(r) + ", column " + std::to_string(c) + ": flags differ";
             for (std::size_t role = 0; role < replica.role_names().size(); ++role)
-                EXPECT_EQ(replica.data(parent, r, c, role), source.data(parent, r, c, role)) << "row " << r << " col " << c;
+                if (replica.data(parent, r, c, role) != source.data(parent, r, c, role))
+                    return at + ", row " + std::to_string(r) + ", column " + std::to_string(c) + ": " +
+                           replica.data(parent, r, c, role).to_string() + ", source " + source.data(parent, r, c, role).to_string();
         }
     }
+    return "";
+}
+
+bool same(const zro::ItemModel& source, const zro::ModelReplica& replica) {
+    std::size_t compared = 0;
+    return differences(source, replica, compared).empty();
+}
+
+/// Every row the replica holds equals the source's, and every parent it knows has the source's
+/// counts. Returns how many rows it compared.
+std::size_t expect_same(const zro::ItemModel& source, const zro::ModelReplica& replica) {
+    std::size_t compared = 0;
+    EXPECT_EQ(differences(source, replica, compared), "");
     return compared;
 }
 
@@ -62,6 +80,7 @@ struct Pair {
     zro::Node client{fast()};
     Pair() { client.connect_to(host.url()); }
     template <class P> bool until(P p, std::chrono::milliseconds t = 5s) { return pump_until(host, client, p, t); }
+    /// For checks that something does *not* happen: turns both loops for 150 ms.
     void settle() { pump_until(host, client, [] { return false; }, 150ms); }
 };
 
@@ -129,7 +148,7 @@ TEST(ModelReplication, RowsInsertedRemovedAndMovedKeepTheReplicaEqual) {
     source.move_rows({}, 30, 2, {}, 0);
     fill(source, {}, 10, "tail");  // rows 41..50, inside the window
     ASSERT_TRUE(p.until([&] { return tracks->row_count() == source.row_count({}) && kinds.size() >= 6; }));
-    p.settle();
+    ASSERT_TRUE(p.until([&] { return same(source, *tracks); }));
     EXPECT_EQ(expect_same(source, *tracks), 51u);
     EXPECT_EQ(kinds[0], Kind::rows_inserted);
     EXPECT_EQ(kinds[2], Kind::rows_removed);
@@ -165,7 +184,7 @@ TEST(ModelReplication, TreesWithChildrenUnderAnyParentAndMovesBetweenParents) {
     tree->set_window({4, 0}, 0, 10);
     ASSERT_TRUE(p.until([&] { return tree->data({4, 0}, 0, 1, display) == zro::Value("deep"); }));
     source.remove_rows({2}, 0, 1);
-    p.settle();
+    ASSERT_TRUE(p.until([&] { return same(source, *tree); }));
     expect_same(source, *tree);
 }
 
@@ -191,7 +210,7 @@ TEST(ModelReplication, ColumnsHeadersAndFlags) {
     source.move_columns({}, 0, 1, 3);
     source.remove_columns({}, 4, 1);
     ASSERT_TRUE(p.until([&] { return t->column_count() == 4 && t->data({}, 3, 0, display) == zro::Value("in a new column"); }));
-    p.settle();
+    ASSERT_TRUE(p.until([&] { return same(source, *t); }));
     EXPECT_EQ(expect_same(source, *t), 5u);
     EXPECT_EQ(t->header_data(2), source.header_data(2, display));
 }
@@ -279,8 +298,7 @@ TEST(ModelReplication, FetchedRowsStayRightWhileTheSourceChangesAtFullSpeed) {
         p.host.run_for(1ms);
         p.client.run_for(1ms);
     }
-    p.settle();
-    p.settle();
+    ASSERT_TRUE(p.until([&] { return same(source, *busy); }));
     EXPECT_GT(expect_same(source, *busy), 100u);
     EXPECT_LE(busy->cached_rows(), 300u + 100u);
 }
