@@ -28,6 +28,23 @@
 ///       connected once, each time acquire -> initialized); prints
 ///       "INIT first_ns=<ns> median_ns=<ns> ok=<n>".
 ///
+///   Case 8, item models (zro and QtRO only; see ModelTally below for the values):
+///   source  --case model [--n N] [--batch B]
+///       shares the list model "BenchModel" of model_rows rows, one column, one role (zro:
+///       "display"; QtRO: Qt::DisplayRole), row i holding i; prints "READY <url>"; on go makes N
+///       changes (change k sets row (k-1) % model_window to model_rows + k), B per loop turn,
+///       then "SENT t0=<ns> t1=<ns>"; stat, quit.
+///   replica --case model --url URL --n N
+///       acquires the model viewing rows [0, model_window) (zro: prefetch_rows; QtRO:
+///       PrefetchData with a root cache of model_window rows), prints "READY cpu_ns=<n>" once
+///       those rows are shown, feeds every value it is told about to a ModelTally and, when the
+///       last change is shown, prints "DONE count=<updates seen> errors=<updates skipped>
+///       t_last=<ns> cpu_ns=<n>"; stat, quit.
+///   client  --case model --url URL --iters I
+///       on go: one node connected once (warmed up by a first acquire), then I times: acquire
+///       the model -> rows [0, model_window) shown -> release; prints
+///       "MODEL first_ns=<ns> median_ns=<ns> ok=<n>".
+///
 /// Times are CLOCK_MONOTONIC nanoseconds: one clock for every process on the machine, so the
 /// driver can subtract a source's t0 from a replica's t_last.
 
@@ -149,5 +166,39 @@ private:
 /// Number of int properties of each init payload (case 4).
 constexpr int big_props = 1000;
 constexpr std::size_t blob_bytes = 1u << 20;
+
+/// Case 8: the shared list's size and the rows a replica views.
+constexpr std::int64_t model_rows = 1000000;
+constexpr std::int64_t model_window = 100;
+
+/// What a case-8 replica saw of rows [0, model_window): change k sets row (k-1) % model_window
+/// to model_rows + k, so each row's values rise by model_window from model_rows + row + 1. An
+/// update is a value newer than the row's last one; one that is newer but not the next one
+/// means updates were skipped (QtRO re-fetches after invalidation and may see only the newest).
+class ModelTally {
+public:
+    ModelTally() : last_(static_cast<std::size_t>(model_window)) {
+        for (std::size_t r = 0; r < last_.size(); ++r) last_[r] = static_cast<std::int64_t>(r);
+    }
+    /// Row `row` now shows `value`.
+    void see(std::int64_t row, std::int64_t value) {
+        if (row < 0 || row >= model_window) return;
+        std::int64_t& last = last_[static_cast<std::size_t>(row)];
+        if (value <= last) return;
+        const std::int64_t next = last < model_rows ? model_rows + row + 1 : last + model_window;
+        if (value != next) skipped += (value - next) / model_window;
+        ++count;
+        last = value;
+    }
+    /// Whether the last of `n` changes is shown.
+    bool done(std::int64_t n) const {
+        return n > 0 && last_[static_cast<std::size_t>((n - 1) % model_window)] == model_rows + n;
+    }
+    std::int64_t count = 0;    ///< updates seen
+    std::int64_t skipped = 0;  ///< updates never seen (coalesced or lost)
+
+private:
+    std::vector<std::int64_t> last_;
+};
 
 } // namespace zbench

@@ -5,7 +5,7 @@
 // of medians [min-max] with the ratios zro/raw and zro/QtRO and whether each target is met, and
 // writes every run and the summary as JSON.
 //
-//   zro_bench_driver [--quick] [--reps R] [--json FILE] [--cases 1,2,3,4,5,6,7]
+//   zro_bench_driver [--quick] [--reps R] [--json FILE] [--cases 1,2,3,4,5,6,7,8]
 //                    [--impls zro,zmq,qtro] [--logdir DIR]
 //
 // The peers (zro_bench_peer, zmq_bench_peer, qtro_bench_peer) speak the line protocol of
@@ -66,12 +66,13 @@ struct Run {
 struct Settings {
     bool quick = false;
     int reps = 5;
-    std::set<int> cases{1, 2, 3, 4, 5, 6, 7};
+    std::set<int> cases{1, 2, 3, 4, 5, 6, 7, 8};
     std::vector<std::string> impls;
     std::string logdir = ".";
     std::map<std::string, std::string> peer;
     std::int64_t n_prop = 100000, n_fan = 100000, n_stall = 1000000;
     std::int64_t n_seq = 10000, n_pipe = 50000;
+    std::int64_t n_model = 200000;
     int init_iters = 20, stall_reps = 3;
 };
 
@@ -258,6 +259,60 @@ Run run_prop(const std::string& impl, const std::string& config, int k, std::int
     return run;
 }
 
+// ---- case 8: item models ----------------------------------------------------------------------
+
+/// Acquire (live connection) -> the first model_window rows of the million shown, `iters` times.
+Run run_model_first(const std::string& impl, const std::string& config, int iters) {
+    Run run{config, impl, 0, {}, ""};
+    auto src = spawn(impl, {"--role", "source", "--case", "model"});
+    auto ready = wait_ready(*src);
+    if (!ready) { run.note = "source did not start"; return run; }
+    auto cl = spawn(impl, {"--role", "client", "--case", "model", "--url", ready->url, "--iters", std::to_string(iters)});
+    auto r = reply(*cl, "READY", Clock::now() + 30s);
+    if (!r || r->rfind("READY", 0) != 0) { run.note = "client did not start"; return run; }
+    cl->send("go");
+    auto l = reply(*cl, "MODEL", Clock::now() + 120s);
+    if (!l || l->rfind("MODEL", 0) != 0) { run.note = "no result: " + l.value_or("timeout"); return run; }
+    const auto fm = fields(*l);
+    run.m["ok"] = f(fm, "ok") == iters ? 1 : 0;
+    run.m["median_us"] = f(fm, "median_ns") / 1e3;
+    run.m["first_us"] = f(fm, "first_ns") / 1e3;
+    run.m["src_rss_mib"] = mib_of(src->pid(), "VmRSS");
+    return run;
+}
+
+/// The source changes rows of the replica's window at full speed, `batch` per turn.
+Run run_model_updates(const std::string& impl, const std::string& config, std::int64_t n, std::int64_t batch) {
+    Run run{config, impl, 0, {}, ""};
+    auto src = spawn(impl, {"--role", "source", "--case", "model", "--n", std::to_string(n), "--batch", std::to_string(batch)});
+    auto ready = wait_ready(*src);
+    if (!ready) { run.note = "source did not start"; return run; }
+    auto rep = spawn(impl, {"--role", "replica", "--case", "model", "--url", ready->url, "--n", std::to_string(n)});
+    auto rl = reply(*rep, "READY", Clock::now() + 60s);
+    if (!rl || rl->rfind("READY", 0) != 0) { run.note = "replica did not start: " + rl.value_or("timeout"); return run; }
+    const double cpu0 = f(fields(*rl), "cpu_ns");
+    std::this_thread::sleep_for(100ms);  // idle: the window shown, nothing moving
+    run.m["rep_view_rss_mib"] = mib_of(rep->pid(), "VmRSS");
+    run.m["src_rss_mib"] = mib_of(src->pid(), "VmRSS");
+    src->send("go");
+    const auto budget = std::chrono::seconds(60 + n / 10000);
+    auto sent = reply(*src, "SENT", Clock::now() + budget);
+    auto done = reply(*rep, "DONE", Clock::now() + budget);
+    if (!sent || sent->rfind("SENT", 0) != 0 || !done || done->rfind("DONE", 0) != 0) {
+        rep->send("stat");
+        run.note = "no result: " + done.value_or("timeout") + " " + reply(*rep, "STAT", Clock::now() + 5s).value_or("");
+        return run;
+    }
+    const auto fm = fields(*done);
+    const double secs = (f(fm, "t_last") - f(fields(*sent), "t0")) / 1e9;
+    run.m["updates_s"] = f(fm, "count") / secs;
+    run.m["updates_seen"] = f(fm, "count");
+    run.m["delivered_all"] = f(fm, "count") == static_cast<double>(n) && f(fm, "errors") == 0 ? 1 : 0;
+    run.m["rep_cpu_s"] = (f(fm, "cpu_ns") - cpu0) / 1e9;
+    run.m["rep_hwm_mib"] = mib_of(rep->pid(), "VmHWM");
+    return run;
+}
+
 // ---- case 3: method round trips ---------------------------------------------------------------
 
 Run run_rpc(const std::string& impl, const std::string& config, const std::string& mode, std::int64_t n) {
@@ -425,6 +480,16 @@ std::string verdict_le(double zro, double ref, double factor, const std::string&
     return os.str();
 }
 
+/// "met (x MiB)" when `zro` is at most `limit` (an absolute figure, not a ratio).
+std::string verdict_at_most(double zro, double limit, const std::string& unit) {
+    if (std::isnan(zro)) return "NOT MET (no zro figure)";
+    std::ostringstream os;
+    os << std::fixed << std::setprecision(2);
+    if (zro <= limit) os << "met (" << zro << " " << unit << ")";
+    else os << "NOT MET (" << zro << " " << unit << ": over by " << zro - limit << " " << unit << ")";
+    return os.str();
+}
+
 std::string read_first(const std::string& path, const std::string& key) {
     std::ifstream in(path);
     std::string line;
@@ -476,6 +541,7 @@ int main(int argc, char** argv) {
         S.n_pipe = 20000;
         S.init_iters = 10;
         S.stall_reps = 1;
+        S.n_model = 100000;
     } else {
         S.n_prop = 200000;
         S.n_fan = 100000;
@@ -536,6 +602,13 @@ int main(int argc, char** argv) {
         std::vector<std::string> impls;
         for (auto& i : S.impls) if (i != "zmq") impls.push_back(i);
         repeat("stall_k16", S.stall_reps, impls, [&](const std::string& i) { return run_prop(i, "stall_k16", 16, S.n_stall, 1000, true); });
+    }
+    if (S.cases.count(8)) {
+        // Raw ZeroMQ has no item models: zro beside QtRO only.
+        std::vector<std::string> impls;
+        for (auto& i : S.impls) if (i != "zmq") impls.push_back(i);
+        repeat("model_first100", S.reps, impls, [&](const std::string& i) { return run_model_first(i, "model_first100", S.init_iters); });
+        repeat("model_updates", S.reps, impls, [&](const std::string& i) { return run_model_updates(i, "model_updates", S.n_model, 100); });
     }
 
     // ---- the table ---------------------------------------------------------------------------
@@ -602,14 +675,7 @@ int main(int argc, char** argv) {
     if (c5) {
         auto& r = add_row("5", "replica RSS idle (initialized, 1 replica)", "prop_k1_b1000", "rep_idle_rss_mib", "MiB");
         r.target = "<= 8 MiB";
-        if (r.zro.n == 0) r.verdict = "NOT MET (no zro figure)";
-        else {
-            std::ostringstream os;
-            os << std::fixed << std::setprecision(2);
-            if (r.zro.median <= 8) os << "met (" << r.zro.median << " MiB)";
-            else os << "NOT MET (" << r.zro.median << " MiB: over by " << r.zro.median - 8 << " MiB)";
-            r.verdict = os.str();
-        }
+        r.verdict = verdict_at_most(r.zro.n == 0 ? nan_v : r.zro.median, 8, "MiB");
         add_row("5", "source RSS idle (1 replica)", "prop_k1_b1000", "src_idle_rss_mib", "MiB");
         add_row("5", "replica peak RSS, 1 replica", "prop_k1_b1000", "rep_hwm_mib", "MiB");
         add_row("5", "source peak RSS, 1 replica", "prop_k1_b1000", "src_hwm_mib", "MiB");
@@ -638,6 +704,22 @@ int main(int argc, char** argv) {
         add_row("7", "CPU s per 1M delivered changes, 1 replica, 1000/turn", "prop_k1_b1000", "cpu_s_per_M", "s");
         add_row("7", "CPU s per 1M delivered changes, 1 replica, 1/turn", "prop_k1_b1", "cpu_s_per_M", "s");
         add_row("7", "CPU s per 1M delivered changes, 16 replicas", "prop_k16_b1000", "cpu_s_per_M", "s");
+    }
+    if (S.cases.count(8)) {
+        auto& first = add_row("8", "model: acquire (live connection) -> first 100 of 1M rows shown, median", "model_first100", "median_us", "us");
+        first.target = "<= 0.5x QtRO";
+        first.verdict = verdict_le(first.zro.median, q ? first.qtro.median : nan_v, 0.5, "QtRO");
+        add_row("8", "model: acquire -> first 100 rows shown, first (warm connection)", "model_first100", "first_us", "us");
+        auto& up = add_row("8", "model: updates/s shown in a 100-row window, source at full speed", "model_updates", "updates_s", "1/s");
+        up.target = ">= 10x QtRO, all delivered";
+        up.verdict = verdict_ge(up.zro.median, q ? up.qtro.median : nan_v, 10, all_ones("model_updates", "zro", "delivered_all"), "QtRO");
+        add_row("8", "model: every update shown (runs ok / runs)", "model_updates", "delivered_all", "frac");
+        add_row("8", "model: updates the replica saw of " + std::to_string(S.n_model), "model_updates", "updates_seen", "");
+        add_row("8", "model: replica CPU s for the run", "model_updates", "rep_cpu_s", "s");
+        auto& rss = add_row("8", "model: replica RSS viewing 100 of 1M rows", "model_updates", "rep_view_rss_mib", "MiB");
+        rss.target = "<= 16 MiB";
+        rss.verdict = verdict_at_most(rss.zro.n == 0 ? nan_v : rss.zro.median, 16, "MiB");
+        add_row("8", "model: source RSS, 1M rows shared", "model_updates", "src_rss_mib", "MiB");
     }
     // delivered/converged rows: show the fraction of runs that were ok instead of a median.
     for (auto& r : rows)

@@ -5,7 +5,7 @@
 // zro::Replica subclass holding an expected schema, the way generated classes will be (QtRO's
 // peer uses repc-generated classes too). NodeOptions are the defaults everywhere.
 
-#include "bench_common.hpp"
+#include "zro_peer.hpp"
 
 #include <zro/zro.hpp>
 
@@ -18,6 +18,7 @@
 
 using namespace std::chrono_literals;
 using zbench::say;
+using zbench::read_commands;
 
 namespace {
 
@@ -113,15 +114,6 @@ private:
     zro::Schema schema_;
     std::int64_t v_ = 0;
 };
-
-/// Reads stdin lines on a thread and hands each to `node` (on its loop thread).
-void read_commands(zro::Node& node, std::function<void(const std::string&)> handle) {
-    std::thread([&node, handle = std::move(handle)] {
-        std::string line;
-        while (std::getline(std::cin, line)) node.post([handle, line] { handle(line); });
-        node.post([handle] { handle("quit"); });  // the driver went away
-    }).detach();
-}
 
 // ---- source ----------------------------------------------------------------------------------
 
@@ -322,11 +314,16 @@ int main(int argc, char** argv) {
         zro::set_log_level(zro::LogLevel::warn);
         const zbench::Args a(argc, argv);
         const std::string role = a.str("role");
+        if (a.str("case") == "model") {
+            if (role == "source") return zbench::run_model_source(a);
+            if (role == "replica") return zbench::run_model_replica(a);
+            if (role == "client") return zbench::run_model_client(a);
+        }
         if (role == "source") return run_source(a);
         if (role == "replica") return run_replica(a);
         if (role == "client" && a.str("case") == "rpc") return run_rpc_client(a);
         if (role == "client" && a.str("case") == "init") return run_init_client(a);
-        std::cerr << "usage: zro_bench_peer --role source|replica|client --case prop|rpc|init ...\n";
+        std::cerr << "usage: zro_bench_peer --role source|replica|client --case prop|rpc|init|model ...\n";
         return 2;
     } catch (const std::exception& e) {
         say("FAIL ", e.what());

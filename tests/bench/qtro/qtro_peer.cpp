@@ -5,7 +5,7 @@
 // property `batch` times per event-loop turn (a zero-interval QTimer), as the other peers batch
 // their changes per turn; the replica counts vChanged.
 
-#include "../bench_common.hpp"
+#include "qtro_peer.hpp"
 
 #include "rep_bench_big_merged.h"
 #include "rep_bench_blob_merged.h"
@@ -28,28 +28,11 @@
 #include <string>
 #include <vector>
 
+using zbench::free_port;
+using zbench::read_commands;
 using zbench::say;
 
 namespace {
-
-/// Calls `handle` for each command line the driver writes to stdin ("quit" at EOF).
-void read_commands(QObject* parent, std::function<void(const std::string&)> handle) {
-    auto* in = new zbench::StdinLines;
-    auto* n = new QSocketNotifier(0, QSocketNotifier::Read, parent);
-    QObject::connect(n, &QSocketNotifier::activated, parent, [in, n, handle] {
-        for (const auto& line : in->read()) handle(line);
-        if (in->eof) {
-            n->setEnabled(false);
-            handle("quit");
-        }
-    });
-}
-
-int free_port() {
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    return s.serverPort();
-}
 
 class RpcSource : public BenchRpcSimpleSource {
 public:
@@ -255,11 +238,16 @@ int main(int argc, char** argv) {
     try {
         const zbench::Args a(argc, argv);
         const std::string role = a.str("role");
+        if (a.str("case") == "model") {
+            if (role == "source") return zbench::run_model_source(app, a);
+            if (role == "replica") return zbench::run_model_replica(app, a);
+            if (role == "client") return zbench::run_model_client(app, a);
+        }
         if (role == "source") return run_source(app, a);
         if (role == "replica") return run_replica(app, a);
         if (role == "client" && a.str("case") == "rpc") return run_rpc_client(app, a);
         if (role == "client" && a.str("case") == "init") return run_init_client(app, a);
-        std::cerr << "usage: qtro_bench_peer --role source|replica|client --case prop|rpc|init ...\n";
+        std::cerr << "usage: qtro_bench_peer --role source|replica|client --case prop|rpc|init|model ...\n";
         return 2;
     } catch (const std::exception& e) {
         say("FAIL ", e.what());
