@@ -47,13 +47,20 @@ void ModelReplica::Impl::after_snapshot() {
     changed(ModelChange{});  // last: it may destroy us
 }
 
-void ModelReplica::Impl::heal_windows() {
+void ModelReplica::Impl::heal_windows(const ModelChange* after) {
+    if (after && after->kind == Kind::header_changed) return;
+    const bool data_only = after && after->kind == Kind::data_changed;
     for (const auto& [parent, w] : windows) {
         if (refreshing.count(parent)) continue;
+        if (data_only && parent != after->parent) continue;
         const detail::CacheNode* n = cache.node(parent);
         if (!n) continue;
-        const std::size_t end = std::min(w.first + w.second, n->rows);
-        for (std::size_t r = w.first; r < end; ++r)
+        std::size_t first = w.first, end = std::min(w.first + w.second, n->rows);
+        if (data_only) {
+            first = std::max(first, after->first);
+            end = std::min(end, after->first + after->count);
+        }
+        for (std::size_t r = first; r < end; ++r)
             if (!n->cached.count(r)) {
                 refreshing.insert(parent);
                 request(parent, w.first, w.second, true);
@@ -89,7 +96,7 @@ bool ModelReplica::Impl::apply(const Value& op, std::uint64_t seq) {
         pin_windows();
         missing.clear();
     }
-    heal_windows();
+    heal_windows(&c);
     changed(c);  // last: it may destroy us
     return true;
 }

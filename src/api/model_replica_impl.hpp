@@ -53,7 +53,10 @@ struct ModelReplica::Impl {
     void pin_windows();
     /// Asks again for every window the cache no longer holds whole (the host may have dropped a
     /// window while this node was silent, e.g. stopped, and sent changes without its rows).
-    void heal_windows();
+    /// `after`: the change just applied, whose rows are the only ones a data change can have
+    /// dropped (checking just those keeps a pushed change O(its rows), not O(the window));
+    /// nullptr: check every row of every window.
+    void heal_windows(const ModelChange* after = nullptr);
 
     Replica& owner;
     std::weak_ptr<detail::ReplicaCore> core;
