@@ -306,6 +306,8 @@ Run run_model_updates(const std::string& impl, const std::string& config, std::i
     const auto fm = fields(*done);
     const double secs = (f(fm, "t_last") - f(fields(*sent), "t0")) / 1e9;
     run.m["updates_s"] = f(fm, "count") / secs;
+    run.m["final_ms"] = secs * 1e3;
+    run.m["lag_ms"] = (f(fm, "t_last") - f(fields(*sent), "t1")) / 1e6;
     run.m["updates_seen"] = f(fm, "count");
     run.m["delivered_all"] = f(fm, "count") == static_cast<double>(n) && f(fm, "errors") == 0 ? 1 : 0;
     run.m["rep_cpu_s"] = (f(fm, "cpu_ns") - cpu0) / 1e9;
@@ -709,12 +711,14 @@ int main(int argc, char** argv) {
         auto& first = add_row("8", "model: acquire (live connection) -> first 100 of 1M rows shown, median", "model_first100", "median_us", "us");
         first.target = "<= 0.5x QtRO";
         first.verdict = verdict_le(first.zro.median, q ? first.qtro.median : nan_v, 0.5, "QtRO");
-        add_row("8", "model: acquire -> first 100 rows shown, first (warm connection)", "model_first100", "first_us", "us");
+        add_row("8", "model: acquire -> first 100 rows shown, first after the warm-up", "model_first100", "first_us", "us");
         auto& up = add_row("8", "model: updates/s shown in a 100-row window, source at full speed", "model_updates", "updates_s", "1/s");
         up.target = ">= 10x QtRO, all delivered";
         up.verdict = verdict_ge(up.zro.median, q ? up.qtro.median : nan_v, 10, all_ones("model_updates", "zro", "delivered_all"), "QtRO");
         add_row("8", "model: every update shown (runs ok / runs)", "model_updates", "delivered_all", "frac");
         add_row("8", "model: updates the replica saw of " + std::to_string(S.n_model), "model_updates", "updates_seen", "");
+        add_row("8", "model: time from the first change to the last one shown", "model_updates", "final_ms", "ms");
+        add_row("8", "model: the source's last change -> shown by the replica", "model_updates", "lag_ms", "ms");
         add_row("8", "model: replica CPU s for the run", "model_updates", "rep_cpu_s", "s");
         auto& rss = add_row("8", "model: replica RSS viewing 100 of 1M rows", "model_updates", "rep_view_rss_mib", "MiB");
         rss.target = "<= 16 MiB";
