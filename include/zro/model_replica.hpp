@@ -64,7 +64,8 @@ public:
     /// Whether the replica holds the values of that row.
     bool cached(const ModelPath& parent, std::size_t row) const;
     /// The value of one role of an item if its row is held; nil otherwise, and then the row
-    /// is fetched (a `data_changed` notification follows when it arrives).
+    /// is fetched (a `data_changed` notification follows when it arrives). A role outside
+    /// `roles()` throws `Error(bad_arguments)`.
     Value data(const ModelPath& parent, std::size_t row, std::size_t column = 0, std::size_t role = 0) const;
     /// 0 while the row is not held.
     ItemFlags flags(const ModelPath& parent, std::size_t row, std::size_t column = 0) const;
@@ -78,6 +79,13 @@ public:
     void set_window(const ModelPath& parent, std::size_t first, std::size_t count);
     /// Fetches rows [first, first + count) of `parent` once (they go into the cache).
     void fetch(const ModelPath& parent, std::size_t first, std::size_t count);
+    /// Restricts every window and fetch of this replica to `roles` (names of `role_names()`;
+    /// empty: every role, the default): the source reads and sends only the roles some window
+    /// wants, and `data` of another role throws `Error(bad_arguments)`. Windows already set are
+    /// fetched again. An unknown name throws `Error(bad_arguments)` and changes nothing.
+    void set_roles(const std::vector<std::string>& roles);
+    /// The roles set by `set_roles` (empty: every role).
+    const std::vector<std::string>& roles() const noexcept;
     /// Rows held per parent before the least recently used ones are dropped (default 1000).
     std::size_t cache_size() const noexcept;
     void set_cache_size(std::size_t rows_per_parent);

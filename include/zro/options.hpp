@@ -59,6 +59,8 @@ struct ModelOptions {
     std::size_t prefetch_rows = 0;
     /// Rows held per parent (see ModelReplica::set_cache_size); 0: the default, 1000.
     std::size_t cache_size = 0;
+    /// The roles this replica reads (see ModelReplica::set_roles); empty: every role.
+    std::vector<std::string> roles;
 };
 
 } // namespace zro

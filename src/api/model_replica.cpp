@@ -1,6 +1,7 @@
 // zro — shared live objects over ZeroMQ.
 #include "api/model_replica_impl.hpp"
 
+#include "core/log.hpp"
 #include "core/random.hpp"
 #include "engine/client/replica_core.hpp"
 #include "model/model_paths.hpp"
@@ -181,7 +182,7 @@ void ModelReplica::Impl::request(const ModelPath& parent, std::size_t first, std
         log.clear();
         log_from = c->last_seq() + 1;  // the answer's position is at least what we hold now
     }
-    if (c->send_fetch(index, viewer, parent, first, count, subscribe)) ++in_flight;
+    if (c->send_fetch(index, viewer, parent, first, count, subscribe, wanted)) ++in_flight;
 }
 
 void ModelReplica::Impl::request_missing(const ModelPath& parent, std::size_t row) {
@@ -229,6 +230,11 @@ bool ModelReplica::has_children(const ModelPath& parent, std::size_t row) const 
 bool ModelReplica::cached(const ModelPath& parent, std::size_t row) const { return impl_->cache.row(parent, row) != nullptr; }
 
 Value ModelReplica::data(const ModelPath& parent, std::size_t row, std::size_t column, std::size_t role) const {
+    const auto& wanted = impl_->wanted;
+    if (!wanted.empty() && !std::binary_search(wanted.begin(), wanted.end(), static_cast<std::uint64_t>(role)))
+        throw Error(ErrorCode::bad_arguments, "model '" + impl_->name + "': role " +
+                                                  (role < impl_->roles.size() ? "'" + impl_->roles[role] + "'" : std::to_string(role)) +
+                                                  " is not among the roles this replica reads (set_roles)");
     const detail::CachedRow* r = impl_->cache.row(parent, row);
     if (!r) {
         if (row < row_count(parent)) impl_->request_missing(parent, row);
@@ -268,6 +274,52 @@ void ModelReplica::set_window(const ModelPath& parent, std::size_t first, std::s
 void ModelReplica::fetch(const ModelPath& parent, std::size_t first, std::size_t count) {
     if (count > 0) impl_->request(parent, first, count, false);
 }
+
+void ModelReplica::Impl::resolve_roles() {
+    std::vector<std::uint64_t> found;
+    for (const auto& n : wanted_names) {
+        const auto it = std::find(roles.begin(), roles.end(), n);
+        if (it == roles.end()) detail::log(LogLevel::warn, "model '", name, "': the class has no role '", n, "'; not reading it");
+        else found.push_back(static_cast<std::uint64_t>(it - roles.begin()));
+    }
+    if (found.empty() && !wanted_names.empty()) detail::log(LogLevel::warn, "model '", name, "': none of the roles asked for exists; reading every role");
+    std::sort(found.begin(), found.end());
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+    if (found != wanted) cache.forget_rows();
+    wanted = std::move(found);
+}
+
+void ModelReplica::set_roles(const std::vector<std::string>& roles) {
+    if (impl_->roles.empty()) {  // the class is not known yet (a dynamic replica): checked when it is
+        impl_->wanted_names = roles;
+        return;
+    }
+    std::vector<std::uint64_t> wanted;
+    for (const auto& r : roles) {
+        const std::size_t i = role_index(r);
+        if (i == impl_->roles.size()) {
+            std::string names;
+            for (const auto& n : impl_->roles) names += (names.empty() ? "" : ", ") + n;
+            throw Error(ErrorCode::bad_arguments, "model '" + impl_->name + "' has no role '" + r + "' (roles: " + names + ")");
+        }
+        wanted.push_back(i);
+    }
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    if (wanted == impl_->wanted) return;
+    // Rows held lack the values of roles not wanted before: forget them when the set grows.
+    const bool grows = wanted.empty() || !std::includes(impl_->wanted.begin(), impl_->wanted.end(), wanted.begin(), wanted.end());
+    if (!impl_->wanted.empty() && grows) impl_->cache.forget_rows();
+    impl_->wanted = std::move(wanted);
+    impl_->wanted_names = roles;
+    // The source sends what windows want: tell it, for each window.
+    for (const auto& [parent, w] : impl_->windows) {
+        impl_->refreshing.insert(parent);
+        impl_->request(parent, w.first, w.second, true);
+    }
+}
+
+const std::vector<std::string>& ModelReplica::roles() const noexcept { return impl_->wanted_names; }
 
 std::size_t ModelReplica::cache_size() const noexcept { return impl_->cache_size; }
 

@@ -57,12 +57,17 @@ struct ModelReplica::Impl {
     /// dropped (checking just those keeps a pushed change O(its rows), not O(the window));
     /// nullptr: check every row of every window.
     void heal_windows(const ModelChange* after = nullptr);
+    /// Maps `wanted_names` onto `roles` (the class just became known); unknown names are
+    /// logged and left out.
+    void resolve_roles();
 
     Replica& owner;
     std::weak_ptr<detail::ReplicaCore> core;
     std::size_t index;
     std::string name;
     std::vector<std::string> roles;
+    std::vector<std::string> wanted_names;   ///< set_roles (empty: every role)
+    std::vector<std::uint64_t> wanted;       ///< their indices, ascending
     std::size_t cache_size = 1000;
     detail::ModelCache cache;
     detail::CallbackList<const ModelChange&> changed;

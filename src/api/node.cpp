@@ -87,6 +87,7 @@ std::shared_ptr<ModelReplica> Node::acquire_model(std::string_view name, ModelOp
     std::shared_ptr<DynamicReplica> replica(new DynamicReplica());
     ModelReplica& model = replica->expect_model(detail::ModelSource::member_name);
     if (options.cache_size > 0) model.set_cache_size(options.cache_size);
+    model.set_roles(options.roles);  // before any window: the first fetch asks for these
     if (options.prefetch_rows > 0) model.set_window({}, 0, options.prefetch_rows);
     attach_replica(*replica, name);
     return std::shared_ptr<ModelReplica>(replica, &model);  // owns the replica, points at its model

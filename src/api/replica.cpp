@@ -146,6 +146,7 @@ void Replica::make_models(const Schema& schema) const {
             next.push_back(std::move(*old));
             next.back()->impl_->index = i;
             next.back()->impl_->roles = defs[i].roles;
+            next.back()->impl_->resolve_roles();
         } else {
             next.push_back(std::unique_ptr<ModelReplica>(new ModelReplica(std::make_unique<ModelReplica::Impl>(
                 const_cast<Replica&>(*this), core_, i, defs[i].name, defs[i].roles))));

@@ -249,11 +249,13 @@ void write_path(Writer& w, const std::vector<std::uint64_t>& path) {
     w.array(static_cast<std::uint32_t>(path.size()));
     for (auto r : path) w.uint64(r);
 }
-/// A path field: a list of non-negative integers (at most 64 deep).
-template <class Msg> std::vector<std::uint64_t> path_field(Fields<Msg>& f, std::size_t i) {
+/// A path field: a list of non-negative integers (at most 64 deep; `limit` says so when it is
+/// not a path).
+template <class Msg>
+std::vector<std::uint64_t> path_field(Fields<Msg>& f, std::size_t i, const char* limit = "must be at most 64 rows deep") {
     const Value::List l = f.list(i);
     std::vector<std::uint64_t> out;
-    if (l.size() > 64) return f.fail(i, "wrong_type", "must be at most 64 rows deep"), out;
+    if (l.size() > 64) return f.fail(i, "wrong_type", limit), out;
     for (const Value& v : l) {
         if (v.kind() != Value::Kind::uint64) return f.fail(i, "wrong_type", "must be a list of non-negative integers"), out;
         out.push_back(v.as<std::uint64_t>());
@@ -263,10 +265,11 @@ template <class Msg> std::vector<std::uint64_t> path_field(Fields<Msg>& f, std::
 } // namespace
 
 void Fetch::encode(Writer& w) const {
-    header(w, 8, code);
+    header(w, roles.empty() ? 8 : 9, code);
     w.value(req_id).str(object).str(model).uint64(viewer);
     write_path(w, parent);
     w.uint64(first).uint64(count).boolean(subscribe);
+    if (!roles.empty()) write_path(w, roles);
 }
 
 Decoded<Fetch> Fetch::decode(Value::List& m) {
@@ -281,6 +284,7 @@ Decoded<Fetch> Fetch::decode(Value::List& m) {
     x.count = f.uint(6);
     const Value sub = f.optional(7);
     x.subscribe = sub.is_bool() && sub.as<bool>();
+    if (f.present(8)) x.roles = path_field(f, 8, "must list at most 64 roles");
     return finish(f, std::move(x));
 }
 

@@ -189,9 +189,9 @@ struct Fetch {
     static constexpr std::uint8_t code = 14;
     static constexpr std::string_view name = "FETCH";
     static constexpr Direction direction = Direction::to_host;
-    static constexpr std::array<FieldSpec, 8> fields{{
+    static constexpr std::array<FieldSpec, 9> fields{{
         {"req_id", "any"}, {"object", "name"}, {"model", "name"}, {"viewer", "uint"}, {"parent", "list"},
-        {"first", "uint"}, {"count", "uint"}, {"subscribe", "bool", true}}};
+        {"first", "uint"}, {"count", "uint"}, {"subscribe", "bool", true}, {"roles", "list", true}}};
     Value req_id;
     std::string object;
     std::string model;
@@ -200,6 +200,7 @@ struct Fetch {
     std::uint64_t first = 0;
     std::uint64_t count = 0;
     bool subscribe = false;          ///< make [first, first + count) this viewer's window of `parent`
+    std::vector<std::uint64_t> roles;   ///< indices of the member's roles wanted; empty: all
 
     void encode(Writer& w) const;
     static Decoded<Fetch> decode(Value::List& m);

@@ -5,6 +5,7 @@
 #include "wire/codec.hpp"
 #include "wire/messages.hpp"
 
+#include <zro/standard_item_model.hpp>
 #include <zro/zro.hpp>
 
 #include <gtest/gtest.h>
@@ -127,4 +128,53 @@ TEST(HostBadInput, EveryMalformedRequestGetsAnErrorAndTheHostKeepsServing) {
     ASSERT_TRUE(ok);
     EXPECT_EQ(ok->at(2), zro::Value(0));
     EXPECT_EQ(ok->at(3), zro::Value(42));
+}
+
+TEST(HostBadInput, BadModelRequestsGetErrorsAndTheModelIsStillServed) {
+    zro::Host host("tcp://127.0.0.1:*");
+    zro::StandardItemModel model({"display", "decoration"});
+    model.insert_rows({}, 0, 3);
+    model.set_value({}, 1, 0, 0, "one");
+    auto reg = host.enable_remoting(model, "T", model.role_names());
+    RawClient raw(host.url());
+    using V = zro::Value;
+    using L = V::List;
+    struct Case {
+        const char* what;
+        V request;
+        zro::ErrorCode expected;
+    };
+    // FETCH [14, req, object, model, viewer, parent, first, count, subscribe, roles];
+    // MODEL_SET [15, call, object, epoch, model, parent, row, column, role, value].
+    const std::vector<Case> cases = {
+        {"unknown object", V{14, 1, "Nope", "model", 0, L{}, 0, 10}, zro::ErrorCode::unknown_object},
+        {"unknown model", V{14, 2, "T", "tracks", 0, L{}, 0, 10}, zro::ErrorCode::unknown_model},
+        {"no such parent", V{14, 3, "T", "model", 0, L{V(7), V(1)}, 0, 10}, zro::ErrorCode::bad_arguments},
+        {"unknown role", V{14, 4, "T", "model", 0, L{}, 0, 10, true, L{V(0), V(5)}}, zro::ErrorCode::bad_arguments},
+        {"roles not a list", V{14, 5, "T", "model", 0, L{}, 0, 10, true, "display"}, zro::ErrorCode::malformed_message},
+        {"parent not a path", V{14, 6, "T", "model", 0, L{V("x")}, 0, 10}, zro::ErrorCode::malformed_message},
+        {"negative count", V{14, 7, "T", "model", 0, L{}, 0, -1}, zro::ErrorCode::malformed_message},
+        {"write to no role", V{15, 8, "T", 0, "model", L{}, 0, 0, "nope", "x"}, zro::ErrorCode::bad_arguments},
+        {"write out of range", V{15, 9, "T", 0, "model", L{}, 9, 0, "display", "x"}, zro::ErrorCode::bad_arguments},
+    };
+    for (const auto& c : cases) {
+        raw.send(c.request);
+        auto reply = raw.recv(host);
+        ASSERT_TRUE(reply) << c.what << ": no reply";
+        EXPECT_EQ(code_of(*reply), c.expected) << c.what << ": " << reply->to_string();
+        EXPECT_TRUE(reply->at(3).is_string()) << c.what;
+    }
+    // The same connection still gets rows, with only the role it asked for.
+    raw.send(V{14, 10, "T", "model", 0, L{}, 0, 2, false, L{V(1)}});
+    auto rows = raw.recv(host);
+    ASSERT_TRUE(rows);
+    ASSERT_EQ(rows->at(0), V(14)) << rows->to_string();
+    // ROWS [14, req, object, epoch, seq, model, parent, row_count, column_count, first, [payload...]]
+    const V& row1 = rows->at(10).at(1);  // [row, child rows, child columns, [[flags, [display, decoration]]]]
+    EXPECT_EQ(row1.at(0).as<int>(), 1);
+    EXPECT_TRUE(row1.at(3).at(0).at(1).at(0).is_nil()) << "display was not asked for: " << row1.to_string();
+    raw.send(V{14, 11, "T", "model", 0, L{}, 0, 2});
+    rows = raw.recv(host);
+    ASSERT_TRUE(rows);
+    EXPECT_EQ(rows->at(10).at(1).at(3).at(0).at(1).at(0), V("one")) << rows->to_string();
 }

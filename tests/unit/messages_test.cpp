@@ -84,8 +84,8 @@ struct Samples {
     V heartbeat_v{12, 0xfeed, 6, 3};
     wire::Withdrawn withdrawn{0xfeedULL};
     V withdrawn_v{13, 0xfeed};
-    wire::Fetch fetch{V(13u), "Player", "tracks", 77, {3, 0}, 10, 50, true};
-    V fetch_v{14, 13, "Player", "tracks", 77, V{3, 0}, 10, 50, true};
+    wire::Fetch fetch{V(13u), "Player", "tracks", 77, {3, 0}, 10, 50, true, {1}};
+    V fetch_v{14, 13, "Player", "tracks", 77, V{3, 0}, 10, 50, true, V{1}};
     wire::ModelSet model_set{14, "Player", 0xfeedULL, "tracks", {}, 2, 1, "display", V("x")};
     V model_set_v{15, 14, "Player", 0xfeed, "tracks", V(V::List{}), 2, 1, "display", "x"};
     wire::Rows rows{V(13u), "Player", 0xfeedULL, 9, "tracks", {3}, 4, 2, 1, {V{1, 0, 0, V{V{33, V{"a"}}, V{33, V{"b"}}}}}};

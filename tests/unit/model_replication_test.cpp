@@ -3,6 +3,7 @@
 // the behaviours QtRO's modelview / modelreplica tests define (docs/MODELS.md), on zro's design
 // (values pushed into windows, structural operations for every row, errors on refused writes).
 
+#include <zro/list_model.hpp>
 #include <zro/standard_item_model.hpp>
 #include <zro/zro.hpp>
 
@@ -10,6 +11,7 @@
 
 #include "support/nodes.hpp"
 
+#include <array>
 #include <functional>
 #include <random>
 
@@ -301,6 +303,43 @@ TEST(ModelReplication, FetchedRowsStayRightWhileTheSourceChangesAtFullSpeed) {
     ASSERT_TRUE(p.until([&] { return same(source, *busy); }));
     EXPECT_GT(expect_same(source, *busy), 100u);
     EXPECT_LE(busy->cached_rows(), 300u + 100u);
+}
+
+TEST(ModelReplication, AReplicaThatReadsSomeRolesIsSentOnlyThose) {
+    Pair p;
+    struct Track {
+        std::string title;
+        int rating;
+    };
+    std::array<std::size_t, 2> reads{};  // the source's reads per role
+    zro::ListModel<Track> list({"title", "rating"}, [&](const Track& t, std::size_t role) -> zro::Value {
+        ++reads.at(role);
+        return role == 0 ? zro::Value(t.title) : zro::Value(t.rating);
+    });
+    for (int i = 0; i < 20; ++i) list.append({"t" + std::to_string(i), i});
+    p.host.enable_remoting(list, "Tracks", list.role_names());
+    auto ratings = p.client.acquire_model("Tracks", {.prefetch_rows = 10, .roles = {"rating"}});
+    ASSERT_TRUE(p.until([&] { return ratings->cached({}, 9); }));
+    EXPECT_EQ(ratings->roles(), std::vector<std::string>{"rating"});
+    EXPECT_EQ(ratings->data({}, 3, 0, 1).as<int>(), 3);
+    EXPECT_THROW(ratings->data({}, 3, 0, 0), zro::Error);
+    list.set(4, {"t4", 40});
+    ASSERT_TRUE(p.until([&] { return ratings->data({}, 4, 0, 1) == zro::Value(40); }));
+    EXPECT_EQ(reads[0], 0u) << "no title was read for a replica that reads ratings only";
+    EXPECT_GT(reads[1], 0u);
+
+    // A second replica reading every role: titles travel for the rows it views.
+    auto all = p.client.acquire_model("Tracks", {.prefetch_rows = 5});
+    ASSERT_TRUE(p.until([&] { return all->cached({}, 4); }));
+    EXPECT_EQ(all->data({}, 4, 0, 0), zro::Value("t4"));
+    EXPECT_GT(reads[0], 0u);
+
+    // Reading more roles later fetches the rows again, with them.
+    EXPECT_THROW(ratings->set_roles({"nope"}), zro::Error);
+    EXPECT_EQ(ratings->roles(), std::vector<std::string>{"rating"});
+    ratings->set_roles({});
+    ASSERT_TRUE(p.until([&] { return ratings->cached({}, 9) && ratings->data({}, 9, 0, 0) == zro::Value("t9"); }));
+    EXPECT_GE(expect_same(list, *ratings), 10u);
 }
 
 TEST(ModelReplication, BadRequestsGetErrorsAndTheHostKeepsServing) {

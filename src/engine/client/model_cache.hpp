@@ -51,6 +51,11 @@ public:
     /// Stores row payloads of `parent` ([row, child rows, child columns, cells]); rows out of
     /// range are ignored. Throws Error(malformed_message) for a payload of the wrong shape.
     void store_rows(const ModelPath& parent, const Value::List& rows);
+    /// Drops every held row, keeping what is known of the counts (the replica asks for more
+    /// roles than its rows hold).
+    void forget_rows() noexcept {
+        for (auto& [path, node] : nodes_) node.cached.clear();
+    }
     /// Sets the counts of `parent` (from a ROWS answer).
     void set_counts(const ModelPath& parent, std::size_t rows, std::size_t columns);
     /// Applies one operation [op, ...]; returns the change it made (schema role numbers).

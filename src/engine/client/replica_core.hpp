@@ -76,7 +76,7 @@ public:
     /// FETCH of MODEL member `model` (replica_models.cpp); false when nothing could be sent (the
     /// replica is not valid: its windows are fetched again after the next snapshot).
     bool send_fetch(std::size_t model, std::uint64_t viewer, const ModelPath& parent, std::size_t first,
-                    std::size_t count, bool subscribe);
+                    std::size_t count, bool subscribe, const std::vector<std::uint64_t>& roles);
     /// MODEL_SET of one item's role.
     PendingReply<Value> model_set(std::size_t model, const ModelPath& parent, std::size_t row, std::size_t column,
                                   const std::string& role, Value value, std::chrono::milliseconds timeout);

@@ -15,12 +15,12 @@ namespace zro::detail {
 using namespace wire;
 
 bool ReplicaCore::send_fetch(std::size_t model, std::uint64_t viewer, const ModelPath& parent, std::size_t first,
-                             std::size_t count, bool subscribe) {
+                             std::size_t count, bool subscribe, const std::vector<std::uint64_t>& roles) {
     if (orphaned_ || !link_ || state != ReplicaState::valid || !schema || model >= schema->models().size()) return false;
     const auto id = link_->next_request_id();
     Writer w;
     Fetch{Value(id), name_, schema->models()[model].name, viewer, std::vector<std::uint64_t>(parent.begin(), parent.end()),
-          first, count, subscribe}
+          first, count, subscribe, roles}
         .encode(w);
     if (!link_->send(w)) return false;
     link_->track_request(id, this);

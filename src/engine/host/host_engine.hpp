@@ -58,6 +58,7 @@ struct ModelWindow {
     ModelPath parent;
     std::size_t first = 0;
     std::size_t count = 0;
+    std::vector<bool> roles;   ///< per schema role: wanted (empty: every role)
 };
 
 /// A MODEL member of a shared object: the model it holds now and the windows on it.

@@ -35,22 +35,30 @@ constexpr std::uint64_t op_reset = 0, op_rows_inserted = 1, op_rows_removed = 2,
 
 Value path_value(const ModelPath& p) { return Value::list_of(p); }
 
+/// Per schema role: whether a payload carries its value (empty: every role). Roles no window
+/// wants travel as nil and are never read from the model.
+using RoleMask = std::vector<bool>;
+
 /// [flags, [value per role]] of one item.
-Value cell_value(const HostedModel& hm, const ModelPath& parent, std::size_t row, std::size_t column) {
+Value cell_value(const HostedModel& hm, const ModelPath& parent, std::size_t row, std::size_t column, const RoleMask& mask) {
     Value::List roles;
     roles.reserve(hm.roles.size());
-    for (std::size_t r : hm.roles) roles.push_back(r == no_role ? Value{} : hm.model->data(parent, row, column, r));
+    for (std::size_t i = 0; i < hm.roles.size(); ++i) {
+        const std::size_t r = hm.roles[i];
+        const bool wanted = mask.empty() || mask[i];
+        roles.push_back(r == no_role || !wanted ? Value{} : hm.model->data(parent, row, column, r));
+    }
     return Value::List{Value(hm.model->flags(parent, row, column)), Value(std::move(roles))};
 }
 
 /// [row, child rows, child columns, [cell per column]] (PROTOCOL.md "Row payload").
-Value row_payload(const HostedModel& hm, const ModelPath& parent, std::size_t row) {
+Value row_payload(const HostedModel& hm, const ModelPath& parent, std::size_t row, const RoleMask& mask) {
     ModelPath child = parent;
     child.push_back(row);
     const std::size_t columns = hm.model->column_count(parent);
     Value::List cells;
     cells.reserve(columns);
-    for (std::size_t c = 0; c < columns; ++c) cells.push_back(cell_value(hm, parent, row, c));
+    for (std::size_t c = 0; c < columns; ++c) cells.push_back(cell_value(hm, parent, row, c, mask));
     const std::size_t children = hm.model->row_count(child);
     return Value::List{Value(row), Value(children), Value(children ? hm.model->column_count(child) : 0),
                        Value(std::move(cells))};
@@ -107,11 +115,31 @@ std::vector<std::size_t> rows_entering_after_remove(const HostedModel& hm, const
     });
 }
 
-Value payloads(const HostedModel& hm, const ModelPath& parent, const std::vector<std::size_t>& rows) {
+/// The roles the windows on `parent` want together (empty: every role).
+RoleMask window_roles(const HostedModel& hm, const ModelPath& parent) {
+    RoleMask mask;
+    for (const ModelWindow& w : hm.windows) {
+        if (w.parent != parent) continue;
+        if (w.roles.empty()) return {};
+        if (mask.empty()) mask = w.roles;
+        else
+            for (std::size_t i = 0; i < mask.size(); ++i) mask[i] = mask[i] || w.roles[i];
+    }
+    return mask;
+}
+
+/// Payloads of `rows` of `parent` with the roles in `mask`.
+Value payloads(const HostedModel& hm, const ModelPath& parent, const std::vector<std::size_t>& rows, const RoleMask& mask) {
     Value::List out;
     out.reserve(rows.size());
-    for (std::size_t r : rows) out.push_back(row_payload(hm, parent, r));
+    for (std::size_t r : rows) out.push_back(row_payload(hm, parent, r, mask));
     return Value(std::move(out));
+}
+
+/// Payloads of `rows` of `parent` pushed to its windows: the roles they want.
+Value payloads(const HostedModel& hm, const ModelPath& parent, const std::vector<std::size_t>& rows) {
+    if (rows.empty()) return Value(Value::List{});
+    return payloads(hm, parent, rows, window_roles(hm, parent));
 }
 
 /// nil (no model) or [rows, columns, headers] of the root.
@@ -282,6 +310,15 @@ void HostEngine::on_request(const std::string& rid, const Value& req, Fetch& m) 
     const ModelPath parent(m.parent.begin(), m.parent.end());
     if (hm.model && !hm.model->valid_path(parent))
         return send_error(rid, req, ErrorCode::bad_arguments, "model '" + m.model + "' of '" + m.object + "' has no item " + path_text(parent));
+    RoleMask wanted_roles;
+    for (std::uint64_t r : m.roles) {
+        const std::size_t roles = schema.models()[*index].roles.size();
+        if (r >= roles)
+            return send_error(rid, req, ErrorCode::bad_arguments, "model '" + m.model + "' of '" + m.object + "' has " +
+                                                                      std::to_string(roles) + " roles: no role number " + std::to_string(r));
+        wanted_roles.resize(roles);
+        wanted_roles[static_cast<std::size_t>(r)] = true;
+    }
     if (m.subscribe) {
         std::erase_if(hm.windows, [&](const ModelWindow& w) { return w.peer == rid && w.viewer == m.viewer && w.parent == parent; });
         if (m.count > 0) {
@@ -291,7 +328,7 @@ void HostEngine::on_request(const std::string& rid, const Value& req, Fetch& m) 
             if (held >= max_windows_per_peer)
                 return send_error(rid, req, ErrorCode::bad_arguments, "a client may view at most " + std::to_string(max_windows_per_peer) + " model windows on one host");
             hm.windows.push_back({rid, m.viewer, parent, static_cast<std::size_t>(m.first),
-                                  static_cast<std::size_t>(std::min<std::uint64_t>(m.count, max_fetch_rows))});
+                                  static_cast<std::size_t>(std::min<std::uint64_t>(m.count, max_fetch_rows)), wanted_roles});
             window_peers_[rid] = Loop::Clock::now();
         }
     }
@@ -304,7 +341,7 @@ void HostEngine::on_request(const std::string& rid, const Value& req, Fetch& m) 
         for (std::size_t i = 0; i < n; ++i) wanted[i] = first + i;
         Rows reply{req, obj->name, obj->epoch, obj->seq, m.model, m.parent, rows,
                    hm.model ? hm.model->column_count(parent) : 0, first,
-                   hm.model ? std::move(payloads(hm, parent, wanted).as_list()) : Value::List{}};
+                   hm.model ? std::move(payloads(hm, parent, wanted, wanted_roles).as_list()) : Value::List{}};
         scratch_.clear();
         reply.encode(scratch_);
         // Too big for one message: fewer rows (the replica asks for the rest when it needs them).
