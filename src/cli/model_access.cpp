@@ -128,7 +128,9 @@ void load_rows(Node& node, ModelReplica& model, const ModelPath& parent, std::si
         return true;
     };
     if (all_held()) return;
-    model.fetch(parent, first, end - first);
+    constexpr std::size_t most_rows_per_answer = 10000;  // the host clips a FETCH there (PROTOCOL.md §15)
+    for (std::size_t at = first; at < clipped_end(); at += most_rows_per_answer)
+        model.fetch(parent, at, std::min(most_rows_per_answer, clipped_end() - at));
     if (!run_until(node, all_held, deadline))
         throw CliError(Exit::timeout, "rows " + std::to_string(first) + " to " + std::to_string(clipped_end()) + " of " +
                                           path_text(parent) + " of model '" + model.name() + "' did not arrive in time");

@@ -40,7 +40,7 @@ std::size_t number_field(const Json& line, std::string_view key, std::size_t fal
 /// A member's model: replicas may edit every editable item; an accepted write is printed.
 class ServedModels::Model : public StandardItemModel {
 public:
-    Model(const ModelDef& def) : StandardItemModel(def.roles), name_(def.name) {}
+    explicit Model(const ModelDef& def) : StandardItemModel(def.roles), name_(def.name) {}
 
     void set_data(const ModelPath& parent, std::size_t row, std::size_t column, std::size_t role, Value value) override {
         StandardItemModel::set_data(parent, row, column, role, value);  // refuses items not editable

@@ -16,6 +16,9 @@ using zro::test::Process;
 
 namespace {
 
+// (a using-declaration: in here `zro` is the runner, not the namespace, for unqualified calls)
+using zro::test::cli::zro;
+
 /// A `zro serve playlist.rep` and the `at()` arguments to reach it. `sync()` returns once the
 /// server has applied every line sent before: lines are applied in order, so a property set
 /// after them that `zro get` sees says they all were (no sleeping).

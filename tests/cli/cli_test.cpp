@@ -32,6 +32,9 @@ using namespace zro::test::cli;
 
 namespace {
 
+// (a using-declaration: in here `zro` is the runner, not the namespace, for unqualified calls)
+using zro::test::cli::zro;
+
 class Cli : public ::testing::Test {
 protected:
     static void SetUpTestSuite() { mock_ = new Served("mock.rep", {"--reply", "add=42"}); }
