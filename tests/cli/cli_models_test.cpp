@@ -171,7 +171,9 @@ TEST(CliModels, WatchPrintsEveryOperationWithItsSeqInOrder) {
     for (std::size_t i = 0; i < ops.size(); ++i) {
         EXPECT_EQ(ops[i].at("model"), Value("tracks"));
         EXPECT_EQ(ops[i].at("op"), Value(expected[i])) << i;
-        if (i) EXPECT_EQ(ops[i].at("seq").as<std::uint64_t>(), ops[i - 1].at("seq").as<std::uint64_t>() + 1) << i;
+        if (i) {
+            EXPECT_EQ(ops[i].at("seq").as<std::uint64_t>(), ops[i - 1].at("seq").as<std::uint64_t>() + 1) << i;
+        }
     }
     EXPECT_EQ(ops[0].at("first"), Value(1));
     EXPECT_EQ(ops[0].at("count"), Value(1));

@@ -115,8 +115,8 @@ TEST(CliUsage, VerbHelpListsTheVerbsArgumentsAndOptions) {
     const std::vector<std::pair<std::string, std::vector<std::string>>> own = {
         {"list", {}},
         {"inspect", {"OBJECT", "--rep"}},
-        {"get", {"OBJECT", "PROPERTY"}},
-        {"set", {"OBJECT", "PROPERTY", "VALUE"}},
+        {"get", {"OBJECT", "PROPERTY", "--rows A:B", "--roles R1,R2", "--parent PATH"}},
+        {"set", {"OBJECT", "PROPERTY", "VALUE", "--row R", "--column C", "--parent PATH"}},
         {"call", {"OBJECT", "METHOD", "ARG"}},
         {"watch", {"OBJECT", "MEMBER", "-n,--count N", "--changes-only"}},
         {"serve", {"FILE.rep", "-c,--class C", "-n,--name N", "-s,--set PROP=VALUE", "-r,--reply METHOD=JSON", "--mdns",
