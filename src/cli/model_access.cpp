@@ -32,8 +32,10 @@ const ModelDef& find_model(const Schema& s, const std::string& object, const std
 const ModelDef& choose_model(const Schema& s, const std::string& object, const std::string& name) {
     if (!name.empty()) return find_model(s, object, name);
     if (s.models().size() == 1) return s.models()[0];
-    throw CliError(Exit::not_found, object + " (class " + s.type_name() + ") has " +
-                                        (s.models().empty() ? "no models" : "several models: name one of " + join_names(model_names(s))));
+    if (s.models().empty()) throw CliError(Exit::not_found, object + " (class " + s.type_name() + ") has no models");
+    // Several: the command line left out which (a usage error, as a missing argument is).
+    throw CliError(Exit::usage, object + " (class " + s.type_name() + ") has several models: name one of " +
+                                    join_names(model_names(s)));
 }
 
 ModelPath parse_path(const std::string& text) {

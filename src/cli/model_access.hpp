@@ -22,7 +22,7 @@ namespace zro::cli {
 /// The MODEL member `name` of `object`; CliError(not_found) naming the object's models.
 const ModelDef& find_model(const Schema& s, const std::string& object, const std::string& name);
 /// `name` if given, else the object's only model (a top-level model's is `model`);
-/// CliError(not_found) when it has none, or several and none was named.
+/// CliError(not_found) when it has none, CliError(usage) when it has several and none was named.
 const ModelDef& choose_model(const Schema& s, const std::string& object, const std::string& name);
 
 /// "0/3" -> {0, 3}: the rows of a parent's ancestors from the root; "" or "/" is the root.
