@@ -36,7 +36,7 @@ int run(const CommonOptions& common, const InspectArgs& args) {
         return 0;
     }
     if (common.json) {
-        Value::List props, sigs, methods, enums, pods;
+        Value::List props, sigs, methods, enums, pods, models;
         for (const auto& p : s.properties())
             props.push_back(Value::map_of({{"name", p.name},
                                            {"type", p.type},
@@ -51,6 +51,15 @@ int run(const CommonOptions& common, const InspectArgs& args) {
             for (const auto& [n, num] : e.values) values.emplace_back(Value(n), Value(num));
             enums.push_back(Value::map_of({{"name", e.name}, {"values", Value(std::move(values))}}));
         }
+        for (const auto& m : s.models()) {
+            const ModelReplica& mr = a.replica->model(m.name);
+            Value::List roles(m.roles.begin(), m.roles.end());
+            models.push_back(Value::map_of({{"name", m.name},
+                                            {"roles", Value(std::move(roles))},
+                                            {"has_model", mr.has_model()},
+                                            {"rows", mr.row_count()},
+                                            {"columns", mr.column_count()}}));
+        }
         for (const auto& pod : s.pods()) pods.push_back(Value::map_of({{"name", pod.name}, {"fields", params_value(pod.fields)}}));
         print_line(json_text(Value::map_of({{"object", object},
                                           {"type", s.type_name()},
@@ -63,6 +72,7 @@ int run(const CommonOptions& common, const InspectArgs& args) {
                                           {"properties", Value(std::move(props))},
                                           {"signals", Value(std::move(sigs))},
                                           {"methods", Value(std::move(methods))},
+                                          {"models", Value(std::move(models))},
                                           {"rep", rep_text(s)}})));
         return 0;
     }
@@ -85,6 +95,17 @@ int run(const CommonOptions& common, const InspectArgs& args) {
             t.row({p.name, st.cyan(value_text(a.replica->property(p.name), p.parsed_type, s)), p.type, std::string(to_string(p.mode))});
         t.print(stdout, st);
     }
+    if (!s.models().empty()) {  // the root's counts are exact in every replica (docs/MODELS.md)
+        std::printf("\n");
+        Table t;
+        t.header({"MODEL", "ROLES", "ROWS", "COLUMNS"});
+        for (const auto& m : s.models()) {
+            const ModelReplica& mr = a.replica->model(m.name);
+            t.row({m.name, join_names(m.roles), mr.has_model() ? std::to_string(mr.row_count()) : st.dim("(no model)"),
+                   mr.has_model() ? std::to_string(mr.column_count()) : ""});
+        }
+        t.print(stdout, st);
+    }
     return 0;
 }
 
@@ -97,8 +118,9 @@ VerbRun define(CLI::App& cmd) {
 
 const VerbRegistration reg{{"inspect", 20, "an object's class as .rep text, its values, state and host",
                             "Acquires OBJECT and prints where it lives (host URL, node id), its state, its class as\n"
-                            "QtRO .rep text (its PODs, enums, PROPs with defaults and modes, SIGNALs, SLOTs) and every\n"
-                            "property's current value. --rep prints only the .rep text, which `zro serve` reads:\n"
+                            "QtRO .rep text (its PODs, enums, PROPs with defaults and modes, MODELs with their roles,\n"
+                            "SIGNALs, SLOTs), every property's current value and each model's roles and root counts\n"
+                            "(`zro get OBJ MODEL --rows A:B` prints its rows). --rep prints only the .rep text, which `zro serve` reads:\n"
                             "a mock of a live object in two commands.\n\n"
                             "examples:\n"
                             "  zro inspect SimpleSwitch --url tcp://192.168.1.20:5555\n"

@@ -95,6 +95,11 @@ std::string rep_text(const Schema& s) {
         if (p.mode != PropertyMode::read_push) out += " " + std::string(to_string(p.mode));
         out += ");\n";
     }
+    for (const auto& m : s.models()) {
+        out += "    MODEL " + m.name + "(";
+        for (std::size_t i = 0; i < m.roles.size(); ++i) out += (i ? ", " : "") + m.roles[i];
+        out += ");\n";
+    }
     for (const auto& sig : s.signals()) out += "    SIGNAL(" + sig.name + "(" + params_text(sig.params) + "));\n";
     for (const auto& m : s.methods()) {
         out += "    SLOT(";

@@ -14,7 +14,8 @@ namespace zro::cli {
 /// A schema type as a .rep type (list<int32> -> "QList<int>"); enums are written
 /// `<enum_scope>::Name` when a scope is given (a POD field naming a class's enum).
 std::string rep_type(const Type& type, const std::string& enum_scope = {});
-/// The PODs it uses, then the class: enums, PROPs (with defaults and modes), SIGNALs, SLOTs.
+/// The PODs it uses, then the class: enums, PROPs (with defaults and modes), MODELs
+/// with their roles, SIGNALs, SLOTs.
 std::string rep_text(const Schema& schema);
 
 } // namespace zro::cli

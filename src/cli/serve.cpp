@@ -3,6 +3,7 @@
 
 #include "json_value.hpp"
 #include "lookup.hpp"
+#include "serve_models.hpp"
 
 #include <zro/dynamic_source.hpp>
 #include <zro/host.hpp>
@@ -49,6 +50,7 @@ struct Server {
     Host& host;
     DynamicSource& source;
     const Schema& schema;
+    ServedModels& models;
     std::map<std::string, Value> auto_replies;
     bool wait_void = false;
     bool stdin_open = true;
@@ -155,8 +157,10 @@ struct Server {
             source.emit_signal(sig, std::move(args));
             return;
         }
+        if (field(v, "model") && !field(v, "event")) return models.handle_line(v);  // (watch's model lines have "event")
         if (!field_string(v, "event").empty()) return;  // other `zro watch --json` lines (state, notice)
-        throw CliError(Exit::usage, "expected {\"set\":P,\"value\":V}, {\"emit\":S,\"args\":[...]} or {\"reply\":ID,\"result\":V}");
+        throw CliError(Exit::usage, "expected {\"set\":P,\"value\":V}, {\"emit\":S,\"args\":[...]}, {\"reply\":ID,\"result\":V} or "
+                                    "{\"model\":M,\"insert\":ROW,...}");
     }
 };
 
@@ -203,9 +207,10 @@ int run(const CommonOptions& common, const ServeArgs& args) {
     options.discovery = args.mdns;  // publish _zro._tcp through avahi-daemon
     options.discovery_interface = common.interface;
     options.registry_url = common.registry;
+    ServedModels models(source);  // one editable StandardItemModel per MODEL member
     Host host(urls[0], options);
     InterruptScope on_interrupt([&host] { host.stop(); });
-    Server server{host, source, s, std::move(replies), args.wait_void, true, 1, {}};
+    Server server{host, source, s, models, std::move(replies), args.wait_void, true, 1, {}};
     for (const auto& m : s.methods())
         source.on_call_deferred(m.name, [&server, &m](std::vector<Value> call_args, Responder r) {
             server.on_call(m, std::move(call_args), std::move(r));
@@ -280,6 +285,13 @@ const VerbRegistration reg{{"serve", 70, "host a mock source from a .rep class, 
                             "  {\"emit\":\"alarm\",\"args\":[3,\"hot\"]}         emit a signal\n"
                             "  {\"reply\":7,\"result\":42}                    answer call 7 (\"error\":\"text\" fails it)\n"
                             "and the property and signal lines of `zro watch --json` (a live object can be mirrored).\n"
+                            "Each MODEL member is an editable model with the member's roles and one column; lines\n"
+                            "{\"model\":M,...} edit it (\"parent\":[0,3] addresses children; docs/CLI.md lists them all):\n"
+                            "  {\"model\":\"tracks\",\"insert\":\"end\",\"rows\":[{\"title\":\"So What\",\"seconds\":562}]}\n"
+                            "  {\"model\":\"tracks\",\"set\":0,\"values\":{\"seconds\":565},\"editable\":false}\n"
+                            "  {\"model\":\"tracks\",\"remove\":0,\"count\":2}   {\"model\":\"tracks\",\"move\":0,\"to\":3}\n"
+                            "  insert_columns, remove_columns, move_columns, header, {\"model\":\"tracks\",\"clear\":true}\n"
+                            "Replicas' writes to editable items are accepted and printed ({\"event\":\"model_write\",...}).\n"
                             "Calls are answered by --reply METHOD=JSON if given, void methods at once (unless\n"
                             "--wait-void), others from stdin (\"answered\":\"stdin\"). When stdin closes, unanswered calls\n"
                             "fail and serving goes on until Ctrl-C (or ends with --exit-on-eof). --mdns publishes the host\n"

@@ -3,6 +3,7 @@
 
 #include "json_value.hpp"
 #include "lookup.hpp"
+#include "model_verbs.hpp"
 
 #include <zro/dynamic_replica.hpp>
 
@@ -47,6 +48,7 @@ void set_one(Acquired& a, const std::string& object, const std::string& prop, co
 struct SetArgs {
     std::string object, property;
     std::optional<std::string> value;
+    ModelTarget model;  ///< --row, --column, --parent: a model cell instead of a property
 };
 
 int run(const CommonOptions& common, const SetArgs& args) {
@@ -68,12 +70,25 @@ int run(const CommonOptions& common, const SetArgs& args) {
         });
         return 0;
     }
+    if (args.model.row) {  // `zro set OBJ [MODEL] --row R ROLE=VALUE`
+        if (args.property.empty())
+            throw CliError(Exit::usage, "--row needs ROLE=VALUE (after the MODEL, which a top-level model may leave out)");
+        const bool model_named = args.value.has_value();
+        const auto urls = target_urls(common, timeout, args.object);
+        const auto deadline = Clock::now() + timeout;
+        Node node(common.node_options());
+        auto a = acquire_object(node, urls, args.object, deadline, timeout);
+        return set_model_cell(common, node, a, args.object, model_named ? args.property : "", args.model,
+                              model_named ? *args.value : args.property, deadline, timeout);
+    }
     if (args.property.empty() || !args.value)
         throw CliError(Exit::usage, "OBJECT needs a PROPERTY and a VALUE (or give '-' to read them from stdin)");
     const auto urls = target_urls(common, timeout, args.object);
     const auto deadline = Clock::now() + timeout;
     Node node(common.node_options());
     auto a = acquire_object(node, urls, args.object, deadline, timeout);
+    if (a.replica->schema().model_index(args.property))
+        throw CliError(Exit::usage, "'" + args.property + "' is a model: edit a cell with --row R [--column C] [--parent PATH] ROLE=VALUE");
     set_one(a, args.object, args.property, {nullptr, *args.value}, deadline, timeout, common.json);
     return 0;
 }
@@ -82,7 +97,11 @@ VerbRun define(CLI::App& cmd) {
     auto args = std::make_shared<SetArgs>();
     cmd.add_option("OBJECT", args->object, "the object's name, or - for JSON lines on stdin")->required();
     cmd.add_option("PROPERTY", args->property, "the property to change (after -: the object every line goes to)");
-    cmd.add_option("VALUE", args->value, "the new value: JSON, or text for a string (not after -)");
+    cmd.add_option("VALUE", args->value, "the new value: JSON, or text for a string (not after -); ROLE=VALUE for a model cell");
+    cmd.add_option("--row", args->model.row, "edit a cell of the MODEL named as PROPERTY: its row")->type_name("R");
+    cmd.add_option("--column", args->model.column, "with --row: the cell's column (default 0)")->type_name("C");
+    cmd.add_option("--parent", args->model.parent, "with --row: the path of the row's parent (\"0/3\"; default the root)")
+        ->type_name("PATH");
     return [args](const CommonOptions& common) { return run(common, *args); };
 }
 
@@ -93,11 +112,17 @@ const VerbRegistration reg{{"set", 40, "change a property (push or set, as its m
                             "ones set; READONLY, CONSTANT and SOURCEONLYSETTER ones are refused (exit 6).\n"
                             "With '-', each stdin line {\"object\":O,\"property\":P,\"value\":V} is applied in order\n"
                             "(the lines `zro get --json` and `zro watch --json` print; other lines are skipped);\n"
-                            "OBJECT after '-' overrides the lines' object. Stops at the first error.\n\n"
+                            "OBJECT after '-' overrides the lines' object. Stops at the first error.\n"
+                            "With --row, PROPERTY names a MODEL member (left out for a top-level model) and VALUE is\n"
+                            "ROLE=VALUE: that role of the cell (--row, --column, --parent) is set through the model's\n"
+                            "set_data; a refusal (an item that is not editable: exit 6; out of range: exit 5) prints\n"
+                            "the source's message.\n\n"
                             "examples:\n"
                             "  zro set SimpleSwitch currState true --url tcp://192.168.1.20:5555\n"
                             "  zro set Thermostat mode Eco\n"
-                            "  zro watch Switch --json --url tcp://a:5555 | zro set - Mirror --url tcp://b:5555",
+                            "  zro watch Switch --json --url tcp://a:5555 | zro set - Mirror --url tcp://b:5555\n"
+                            "  zro set Playlist tracks --row 2 title='So What'\n"
+                            "  zro set Files --parent 0 --row 1 --column 1 display=14kB",
                             define}};
 
 } // namespace

@@ -3,6 +3,7 @@
 
 #include "json_value.hpp"
 #include "lookup.hpp"
+#include "model_verbs.hpp"
 
 #include <zro/dynamic_replica.hpp>
 
@@ -39,11 +40,12 @@ int run(const CommonOptions& common, const WatchArgs& args) {
 
     std::set<std::string> members;
     for (const std::string& m : args.members) {
-        if (!s.property_index(m) && !s.signal_index(m)) {
+        if (!s.property_index(m) && !s.signal_index(m) && !s.model_index(m)) {
             std::vector<std::string> seen;
             for (const auto& p : s.properties()) seen.push_back(p.name);
             for (const auto& g : s.signals()) seen.push_back(g.name);
-            throw CliError(Exit::not_found, "no property or signal '" + m + "' in " + object + " (class " + s.type_name() +
+            for (const auto& md : s.models()) seen.push_back(md.name);
+            throw CliError(Exit::not_found, "no property, signal or model '" + m + "' in " + object + " (class " + s.type_name() +
                                                 "); members: " + join_names(seen));
         }
         members.insert(m);
@@ -106,6 +108,21 @@ int run(const CommonOptions& common, const WatchArgs& args) {
                  st.dim("  seq " + std::to_string(seq)));
         count_one();
     });
+    // Every operation of a watched model, after the replica applied it. No rows are fetched
+    // (a data change names its cells; `zro get` reads them), so every line is a source
+    // operation at its own seq, or the reset a snapshot (a repair, a restart) brings.
+    for (const auto& md : s.models()) {
+        if (!wanted(md.name)) continue;
+        r.model(md.name).on_change([&, &md = md](const ModelChange& c) {
+            const std::uint64_t seq = r.last_seq();
+            Value::Map f{kv("event", "model"), kv("model", md.name)};
+            for (auto& field : model_change_fields(c, md.roles)) f.push_back(std::move(field));
+            f.push_back(kv("seq", seq));
+            emit(std::move(f), object + "." + st.bold(md.name) + " " + st.cyan(model_change_text(c, md.roles)) +
+                                   st.dim("  seq " + std::to_string(seq)));
+            count_one();
+        });
+    }
     r.on_state_changed([&](ReplicaState now, ReplicaState before) {
         Value::Map f{kv("event", "state"), kv("state", std::string(to_string(now))), kv("before", std::string(to_string(before)))};
         std::string human = object + " " + (now == ReplicaState::valid ? st.green(std::string(to_string(now)))
@@ -151,26 +168,30 @@ int run(const CommonOptions& common, const WatchArgs& args) {
 VerbRun define(CLI::App& cmd) {
     auto args = std::make_shared<WatchArgs>();
     cmd.add_option("OBJECT", args->object, "the object's name")->required();
-    cmd.add_option("MEMBER", args->members, "the properties and signals to watch (default: all)");
-    cmd.add_option("-n,--count", args->count, "stop after N changes and signals")->type_name("N")->check(positive_number());
+    cmd.add_option("MEMBER", args->members, "the properties, signals and models to watch (default: all)");
+    cmd.add_option("-n,--count", args->count, "stop after N changes, signals and model operations")->type_name("N")->check(positive_number());
     cmd.add_flag("--changes-only", args->changes_only, "do not print the current values first");
     return [args](const CommonOptions& common) { return run(common, *args); };
 }
 
 const VerbRegistration reg{{"watch", 60, "print changes, signals and lifecycle events as they arrive",
-                            "Prints the current values, then every property change and signal of OBJECT (or only of\n"
-                            "the named properties and signals) with the time, and lifecycle events: state changes\n"
+                            "Prints the current values, then every property change, signal and model operation of\n"
+                            "OBJECT (or only of the named members) with the time and seq, and lifecycle events: state changes\n"
                             "(Valid, Suspect with its reason), gaps detected and repaired, resynchronisations, lost\n"
                             "signals, source restarts. Runs until Ctrl-C, --count N changes and signals (current\n"
                             "values and lifecycle events are not counted), or --timeout T (which also bounds finding\n"
                             "the object). Ending by --timeout before --count is reached exits 7.\n"
                             "--json prints one JSON object per line: {\"time\",\"object\",\"event\":\"value\"|\"changed\",\n"
                             "\"property\",\"value\"}, {\"event\":\"signal\",\"signal\",\"args\"}, {\"event\":\"state\",\"state\",\n"
-                            "\"before\",\"reason\"}, {\"event\":\"notice\",\"notice\",\"first_seq\",\"last_seq\",\"count\"}.\n"
+                            "\"before\",\"reason\"}, {\"event\":\"notice\",\"notice\",\"first_seq\",\"last_seq\",\"count\"},\n"
+                            "{\"event\":\"model\",\"model\",\"op\",\"parent\",\"first\",\"count\",...,\"seq\"} (op: reset,\n"
+                            "rows_inserted, rows_removed, rows_moved, columns_inserted, columns_removed, columns_moved,\n"
+                            "data_changed, header_changed).\n"
                             "Property lines are what `zro set -` reads; `zro serve` reads property and signal lines.\n\n"
                             "examples:\n"
                             "  zro watch SimpleSwitch --url tcp://192.168.1.20:5555\n"
                             "  zro watch Thermostat temperature --json --count 10\n"
+                            "  zro watch Playlist tracks\n"
                             "  zro watch Switch --json --url tcp://a:5555 | zro set - Mirror --url tcp://b:5555",
                             define}};
 
