@@ -326,7 +326,7 @@ private:
         if (c.has_children) {
             // host.enable_remoting(*this, name) calls these: the sub-objects are shared first
             // (as "<name>.<property>"), so a replica that sees the parent finds them already.
-            o_ << "    ~" << name << "Source() override { withdraw_children(); }\n";
+            o_ << "    ~" << name << "Source() override { zro_withdraw_children(); }\n";
         }
         for (const auto& p : c.properties) {
             const auto mode = p.decl->mode;
@@ -339,7 +339,7 @@ private:
                    << "        if (child == " << p.id << "_) return;\n"
                    << "        " << p.id << "_ = child;\n"
                    << "        zro_share_" << p.id << "();\n"
-                   << "        notify_property_changed(" << p.index << ", property_value(" << p.index << "));\n    }\n";
+                   << "        zro_notify_property_changed(" << p.index << ", zro_property_value(" << p.index << "));\n    }\n";
                 continue;
             }
             o_ << "\n    /// PROP " << p.decl->name << " (" << to_string(mode) << ")\n";
@@ -354,7 +354,7 @@ private:
         for (const auto& s : c.slots) o_ << "    virtual " << ret_cpp(s) << " " << s.id << "(" << param_list(s, true, false) << ") = 0;\n";
         if (!c.signals.empty()) o_ << "\n    // Signals: emit_<name>(...) sends one to every replica.\n";
         for (const auto& s : c.signals)
-            o_ << "    void emit_" << s.id << "(" << param_list(s, false, true) << ") { notify_signal(" << s.index << ", "
+            o_ << "    void emit_" << s.id << "(" << param_list(s, false, true) << ") { zro_notify_signal(" << s.index << ", "
                << to_values(s) << "); }\n";
 
         o_ << "\n    // zro::Source (used by the host)\n";
@@ -363,7 +363,7 @@ private:
             for (const auto& mm : c.models) o_ << "        case " << mm.index << ": return " << mm.id << "_model_;\n";
             o_ << "        default: return nullptr;\n        }\n    }\n";
         }
-        o_ << "    ::zro::Value property_value(std::size_t zro_index) const override {\n        switch (zro_index) {\n";
+        o_ << "    ::zro::Value zro_property_value(std::size_t zro_index) const override {\n        switch (zro_index) {\n";
         for (const auto& p : c.properties) {
             if (p.is_child())
                 o_ << "        case " << p.index << ": return " << p.id << "_ && zro_host_ ? ::zro::Value(zro_name_ + \"." << p.decl->name
@@ -374,7 +374,7 @@ private:
         o_ << "        default: break;\n        }\n";
         o_ << "        throw ::zro::Error(::zro::ErrorCode::unknown_property, \"" << name
            << " has no property #\" + std::to_string(zro_index));\n    }\n";
-        o_ << "    void handle_write(std::size_t zro_index, [[maybe_unused]] ::zro::Value zro_value) override {\n        switch (zro_index) {\n";
+        o_ << "    void zro_handle_write(std::size_t zro_index, [[maybe_unused]] ::zro::Value zro_value) override {\n        switch (zro_index) {\n";
         for (const auto& p : c.properties) {
             if (p.decl->mode == PropertyMode::read_push)
                 o_ << "        case " << p.index << ": push_" << p.id << "(::zro::from_value<" << p.type.cpp << ">(zro_value)); return;\n";
@@ -384,7 +384,7 @@ private:
         o_ << "        default: break;\n        }\n";
         o_ << "        throw ::zro::Error(::zro::ErrorCode::read_only, \"" << name
            << ": property #\" + std::to_string(zro_index) + \" cannot be written by replicas\");\n    }\n";
-        o_ << "    void handle_call(std::size_t zro_index, [[maybe_unused]] std::vector<::zro::Value> zro_args, ::zro::Responder zro_responder) override {\n"
+        o_ << "    void zro_handle_call(std::size_t zro_index, [[maybe_unused]] std::vector<::zro::Value> zro_args, ::zro::Responder zro_responder) override {\n"
            << "        switch (zro_index) {\n";
         for (const auto& s : c.slots) {
             o_ << "        case " << s.index << ":\n";
@@ -404,16 +404,16 @@ private:
             o_ << "    // Implementations call these when a property really changed (not for CONSTANT ones).\n";
             for (const auto& p : c.properties)
                 if (!p.is_child())
-                    o_ << "    void notify_" << p.id << "_changed(const " << p.type.cpp << "& value) { notify_property_changed(" << p.index
+                    o_ << "    void notify_" << p.id << "_changed(const " << p.type.cpp << "& value) { zro_notify_property_changed(" << p.index
                        << ", ::zro::to_value(value)); }\n";
         }
         if (c.has_children) {
-            o_ << "    void share_children(::zro::Host& zro_host, const std::string& zro_name) override {\n"
+            o_ << "    void zro_share_children(::zro::Host& zro_host, const std::string& zro_name) override {\n"
                << "        zro_host_ = &zro_host;\n        zro_name_ = zro_name;\n";
             for (const auto& p : c.properties)
                 if (p.is_child()) o_ << "        zro_share_" << p.id << "();\n";
             o_ << "    }\n";
-            o_ << "    void withdraw_children() override {\n        zro_host_ = nullptr;\n";
+            o_ << "    void zro_withdraw_children() override {\n        zro_host_ = nullptr;\n";
             for (const auto& p : c.properties)
                 if (p.is_child()) o_ << "        zro_share_" << p.id << "();\n";
             o_ << "    }\n";
@@ -451,10 +451,10 @@ private:
             o_ << "    void set_" << mm.id << "(::zro::ItemModel* model) {\n"
                << "        if (model == " << mm.id << "_model_) return;\n"
                << "        " << mm.id << "_model_ = model;\n"
-               << "        notify_model_replaced(" << mm.index << ");\n    }\n";
+               << "        zro_notify_model_replaced(" << mm.index << ");\n    }\n";
         } else {
             o_ << "    /// Its replica: counts, the rows held, windows, set_data (the same object for the replica's life).\n";
-            o_ << "    ::zro::ModelReplica& " << mm.id << "() const { return model_member(" << quoted(mm.decl->name) << "); }\n";
+            o_ << "    ::zro::ModelReplica& " << mm.id << "() const { return zro_model_member(" << quoted(mm.decl->name) << "); }\n";
         }
     }
 
@@ -546,7 +546,7 @@ private:
                    << " a new value; the replica's value changes when the source's change comes back.\n";
                 o_ << "    ::zro::PendingReply<void> " << verb << p.id << "(const " << p.type.cpp
                    << "& value, std::chrono::milliseconds timeout = std::chrono::seconds(30)) {\n"
-                   << "        return write_property(" << quoted(p.decl->name) << ", ::zro::to_value(value), timeout).template as<void>();\n    }\n";
+                   << "        return zro_write_property(" << quoted(p.decl->name) << ", ::zro::to_value(value), timeout).template as<void>();\n    }\n";
             }
         }
         for (const auto& mm : c.models) model_accessors(mm, false);
@@ -555,7 +555,7 @@ private:
             const std::string params = param_list(s, false, true);
             o_ << "    ::zro::PendingReply<" << ret_cpp(s) << "> " << s.id << "(" << params << (params.empty() ? "" : ", ")
                << "std::chrono::milliseconds timeout = std::chrono::seconds(30)) {\n"
-               << "        return invoke_method(" << quoted(s.decl->name) << ", " << to_values(s) << ", timeout).template as<"
+               << "        return zro_invoke_method(" << quoted(s.decl->name) << ", " << to_values(s) << ", timeout).template as<"
                << ret_cpp(s) << ">();\n    }\n";
         }
         if (!c.signals.empty()) o_ << "\n    // Signals: called for each one the source emits.\n";
@@ -567,8 +567,8 @@ private:
         if (c.has_persisted) persisted_api(c);
 
         o_ << "\nprotected:\n";
-        o_ << "    const ::zro::Schema* expected_schema() const noexcept override { return &static_schema(); }\n";
-        o_ << "    std::vector<std::size_t> apply_snapshot(const ::zro::Schema&, std::vector<::zro::Value> zro_values) override {\n";
+        o_ << "    const ::zro::Schema* zro_expected_schema() const noexcept override { return &static_schema(); }\n";
+        o_ << "    std::vector<std::size_t> zro_apply_snapshot(const ::zro::Schema&, std::vector<::zro::Value> zro_values) override {\n";
         o_ << "        std::vector<std::size_t> zro_changed;\n";
         o_ << "        if (zro_values.size() != " << c.properties.size() << ") return zro_changed;\n";
         bool takes = false;
@@ -591,11 +591,11 @@ private:
             }
         }
         o_ << "        return zro_changed;\n    }\n";
-        o_ << "    void notify_property_changed(std::size_t zro_index) override {\n        switch (zro_index) {\n";
+        o_ << "    void zro_notify_property_changed(std::size_t zro_index) override {\n        switch (zro_index) {\n";
         for (const auto& p : c.properties)
             o_ << "        case " << p.index << ": " << p.id << "_changed_cbs_(" << p.id << (p.is_child() ? "_.get()" : "_") << "); return;\n";
         o_ << "        default: return;\n        }\n    }\n";
-        o_ << "    void apply_property(std::size_t zro_index, [[maybe_unused]] ::zro::Value zro_value) override {\n";
+        o_ << "    void zro_apply_property(std::size_t zro_index, [[maybe_unused]] ::zro::Value zro_value) override {\n";
         o_ << "        try {\n            switch (zro_index) {\n";
         for (const auto& p : c.properties) {
             if (p.is_child())
@@ -605,8 +605,8 @@ private:
         }
         o_ << "            default: return;\n            }\n";
         o_ << "        } catch (const ::zro::Error&) {\n            return;  // a value this replica cannot read: keep the old one\n        }\n";
-        o_ << "        notify_property_changed(zro_index);\n    }\n";
-        o_ << "    void apply_signal(std::size_t zro_index, [[maybe_unused]] std::vector<::zro::Value> zro_args) override {\n";
+        o_ << "        zro_notify_property_changed(zro_index);\n    }\n";
+        o_ << "    void zro_apply_signal(std::size_t zro_index, [[maybe_unused]] std::vector<::zro::Value> zro_args) override {\n";
         o_ << "        switch (zro_index) {\n";
         for (const auto& s : c.signals) {
             o_ << "        case " << s.index << ": {\n";
@@ -634,7 +634,7 @@ private:
                << "        if (zro_child == " << p.id << "_name_) return false;\n"
                << "        " << p.id << "_name_ = std::move(zro_child);\n"
                << "        " << p.id << "_.reset();\n"
-               << "        if (!" << p.id << "_name_.empty()) " << p.id << "_ = acquire_alongside<" << p.type.cls->name
+               << "        if (!" << p.id << "_name_.empty()) " << p.id << "_ = zro_acquire_alongside<" << p.type.cls->name
                << "Replica>(" << p.id << "_name_);\n"
                << "        return true;\n    }\n";
         }
