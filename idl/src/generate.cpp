@@ -233,6 +233,8 @@ private:
         }
         for (const auto& f : p.flags) o_ << "    using " << f.decl->name << " = ::zro::Flags<" << f.enum_decl->name << ">;\n";
         for (const auto& f : p.fields) o_ << "    " << f.type.cpp << " " << f.id << "{};\n";
+        o_ << "    /// Its schema type where another .rep file uses it from this header (zro/external_type.hpp).\n";
+        o_ << "    static constexpr std::string_view zro_schema_type = \"list<var>\";\n";
         o_ << "\n    friend bool operator==(const " << name << "&, const " << name << "&) = default;\n";
         o_ << "    friend ::zro::Value zro_to_value(const " << name << "& p) {\n";
         if (p.fields.empty()) o_ << "        (void)p;\n";
@@ -371,12 +373,12 @@ private:
         return m == PropertyMode::read_push || m == PropertyMode::read_write || m == PropertyMode::source_only_setter;
     }
 
-    /// The class's export attribute; Qt's own (Q_DECL_EXPORT, ...) are dropped: they need Qt's
-    /// headers, which generated code does not include (run() warns).
+    /// The class's export attribute; Qt's own (Q_DECL_EXPORT, Q_DECL_IMPORT) are dropped: they
+    /// need Qt's headers, which generated code does not include (run() warns).
     std::string attr(const ClassModel& c) const {
         return c.decl->attribute.empty() || is_qt_attribute(c.decl->attribute) ? "" : c.decl->attribute + " ";
     }
-    static bool is_qt_attribute(const std::string& a) { return a.rfind("Q_", 0) == 0; }
+    static bool is_qt_attribute(const std::string& a) { return a == "Q_DECL_EXPORT" || a == "Q_DECL_IMPORT"; }
 
     // ---- source -------------------------------------------------------------------------------
 

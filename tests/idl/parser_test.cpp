@@ -389,8 +389,8 @@ TEST(RepParser, RejectsInvalidInputWithCompilerStyleMessages) {
         {"#include <QtCore>\nclass Foo {\nPROP(Widget w)\n}",
          "t.rep:3:6: error: unknown type 'Widget' (declare it in this file, or #include the C++ header that declares it: an enum "
          "with USE_ENUM, another type with zro::external_type<Widget>)"},
-        {"#include \"x.h\"\nclass Foo {\nPROP(QRect r)\n}",
-         "t.rep:3:6: error: unknown type 'QRect' (a Qt type with no zro meaning: declare a POD with the fields you need)"},
+        {"#include \"x.h\"\nclass Foo {\nPROP(QQuaternion r)\n}",
+         "t.rep:3:6: error: unknown type 'QQuaternion' (a Qt type with no zro meaning: declare a POD with the fields you need)"},
         {"#include \"x.h\"\nclass Foo {\nPROP(QMap<Ext, int> m)\n}",
          "t.rep:3:11: error: map keys must be strings, numbers, bools, enums, flags or lists of them, not 'Ext'"},
         {"class Foo {\nFLAG(F Nope)\n}", "t.rep:2:1: error: FLAG F: unknown enum 'Nope' (declare the ENUM first, in the same scope 'Foo')"},

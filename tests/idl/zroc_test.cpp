@@ -91,7 +91,7 @@ TEST_F(Zroc, LeavesAnUnchangedHeaderAlone) {
     EXPECT_EQ(fs::last_write_time(header), older);
     write("a.rep", "class A { PROP(int x = 2) }\n");
     ASSERT_EQ(zroc(rep + " -o " + dir_.string()).code, 0);
-    EXPECT_NE(read(header).find("x_ = 2"), std::string::npos);
+    EXPECT_NE(read(header).find("zro_prop_x = 2"), std::string::npos);
 }
 
 TEST_F(Zroc, ErrorsLookLikeACompilersAndExitWithOne) {
