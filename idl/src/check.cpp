@@ -623,8 +623,8 @@ private:
             bad_default(l, t, "expected an enumerator or a non-negative integer");
         }
         case Resolved::Kind::external:
-            // Only C++ knows what the literal means for the type: T(literal) in generated code,
-            // and no default in the schema (a dynamic replica starts it at its zero value).
+            // Only C++ knows what the literal means for the type: generated code writes
+            // T(literal), and its schema carries the encoded value; zroc's own has none.
             out.cpp = l.source;
             return out;
         case Resolved::Kind::external_enum:
@@ -768,11 +768,11 @@ private:
         }
 
         // Generated names: each must be unique in its class. zro's own machinery is named zro_*
-        // (which .rep names may not be), so what is left are the Interface's three members,
-        // the persisted-store pair, and zro's public informational members, which a generated
-        // member may hide (with a warning: they stay reachable qualified).
-        // FooInterface holds the enums, flags and role constants; the source and replica classes
-        // derive from it, so their members may reuse those names (generated code qualifies them).
+        // (which .rep names may not be), so what is left to check: FooInterface's three members
+        // against the enums, flags and role constants it also holds; the persisted-store pair;
+        // and zro's public informational members, which a generated member may hide (with a
+        // warning: they stay reachable qualified). The source and replica classes derive from
+        // FooInterface, so their members may reuse its names (generated code qualifies them).
         std::map<std::string, std::string> interface_taken, taken;
         for (const char* n : interface_members())
             interface_taken.emplace(n, std::string("the generated member ") + c.name + "Interface::" + n);
