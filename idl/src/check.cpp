@@ -903,8 +903,8 @@ private:
     // The public members of zro::Replica and zro::Source (not the zro_* machinery) that a
     // generated member of the same name hides: the base class named, or nullptr.
     static const char* hidden_base(std::string_view n) {
-        for (const char* r : {"name", "state", "valid", "last_reason", "stats", "source_signature", "last_heard", "acquired",
-                              "on_initialized", "on_state_changed", "on_notice", "wait_for_source"})
+        for (const char* r : {"name", "state", "valid", "last_reason", "stats", "source_signature", "last_seq", "last_heard",
+                              "acquired", "on_initialized", "on_state_changed", "on_notice", "wait_for_source"})
             if (n == r) return "zro::Replica";
         for (const char* s : {"schema", "model", "remoted"})
             if (n == s) return "zro::Source";
