@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -15,6 +16,9 @@ namespace zro::idl {
 namespace detail {
 
 namespace {
+
+// Placeholders of external types in zroc's own schemas: "zro_external_<index>_".
+constexpr std::string_view external_prefix = "zro_external_";
 
 // ---- type table -------------------------------------------------------------------------------
 
@@ -181,6 +185,7 @@ public:
         for (const auto& f : doc_.flags) model_.flags.push_back(FlagModel{&f, find_in(doc_.enums, f.enum_name)});
         for (const auto& p : doc_.pods) model_.pods.push_back(pod_model(p));
         for (const auto& c : doc_.classes) model_.classes.push_back(class_model(c));
+        model_.external_types = std::move(external_types_);
         return std::move(model_);
     }
 
@@ -319,6 +324,7 @@ private:
         switch (k.kind) {
         case Resolved::Kind::scalar: return k.scalar != Scalar::var && k.scalar != Scalar::bytes;
         case Resolved::Kind::enumeration:
+        case Resolved::Kind::flags:  // zro::Flags orders by its bits
         case Resolved::Kind::external_enum: return true;
         case Resolved::Kind::list: return orderable(k.args[0]);
         default: return false;
@@ -348,7 +354,7 @@ private:
             r.args.push_back(resolve(t.args[0], scope, declaring_pod));
             r.args.push_back(resolve(t.args[1], scope, declaring_pod));
             const Resolved& k = r.args[0];
-            if (!orderable(k)) fail(t.args[0].loc, "map keys must be strings, numbers, bools, enums or lists of them, not '" + t.args[0].text() + "'");
+            if (!orderable(k)) fail(t.args[0].loc, "map keys must be strings, numbers, bools, enums, flags or lists of them, not '" + t.args[0].text() + "'");
             if (r.args[1].kind == Resolved::Kind::child) fail(t.loc, "maps of CLASS sub-objects are not supported");
             r.cpp = "std::map<" + k.cpp + ", " + r.args[1].cpp + ">";
             r.zro = Type::map_of(k.zro, r.args[1].zro);
@@ -449,15 +455,46 @@ private:
                 r.zro = Type(Type::Kind::var);
                 return r;
             }
+        if (!looks_like_qt(n) && includes_header())
+            return external(t);
         std::string hint;
         if (n == "QPoint" || n == "QPointF" || n == "QSize" || n == "QRect" || n == "QColor" || n == "QUuid" ||
             n == "QPair" || n == "QSet" || n == "QJsonObject" || n == "QImage")
             hint = " (no standard mapping: declare a POD with the fields you need)";
         else if (n == "QAbstractItemModel" || n == "QObject")
             hint = " (object pointers are not values: use CLASS for sub-objects)";
+        else if (looks_like_qt(n))
+            hint = " (a Qt type with no zro meaning: declare a POD with the fields you need)";
         else
-            hint = " (declare it as an ENUM, a POD or a class in this file, or #include its header and USE_ENUM it)";
+            hint = " (declare it in this file, or #include the C++ header that declares it: an enum with USE_ENUM, another "
+                   "type with zro::external_type<" + n + ">)";
         fail(t.loc, "unknown type '" + t.text() + "'" + hint);
+    }
+
+    // A type declared in a header the file #includes: zroc passes its name through, and the
+    // generated code asks zro::external_type<T> for its schema type (zro/external_type.hpp).
+    Resolved external(const TypeName& t) const {
+        Resolved r;
+        r.kind = Resolved::Kind::external;
+        r.external = t.name;
+        r.cpp = t.name;
+        const auto it = std::find(external_types_.begin(), external_types_.end(), t.name);
+        r.external_index = static_cast<std::size_t>(it - external_types_.begin());
+        if (it == external_types_.end()) external_types_.push_back(t.name);
+        r.zro = Type::named(external_placeholder(r.external_index));
+        return r;
+    }
+
+    // Qt's own types (QPoint, Qt::GlobalColor, ...) are never external: the header that declares
+    // them is Qt's, which generated code does not include.
+    static bool looks_like_qt(std::string_view n) {
+        return (n.size() > 1 && n[0] == 'Q' && n[1] >= 'A' && n[1] <= 'Z') || n.rfind("Qt::", 0) == 0;
+    }
+
+    bool includes_header() const {
+        for (const auto& d : doc_.directives)
+            if (is_include(d.text) && !is_qt_include(d.text)) return true;
+        return false;
     }
 
     // ---- defaults -----------------------------------------------------------------------------
@@ -585,6 +622,11 @@ private:
             }
             bad_default(l, t, "expected an enumerator or a non-negative integer");
         }
+        case Resolved::Kind::external:
+            // Only C++ knows what the literal means for the type: generated code writes
+            // T(literal), and its schema carries the encoded value; zroc's own has none.
+            out.cpp = l.source;
+            return out;
         case Resolved::Kind::external_enum:
             if (l.kind == K::name) {
                 out.cpp = l.text;  // the runtime cannot know its value: the schema keeps nil
@@ -688,6 +730,9 @@ private:
     // Adds the enums and PODs `t` names (and those inside its PODs) to the class's schema, in
     // order of first use, each POD after the PODs and enums of its fields.
     void use_in_schema(ClassModel& m, const Resolved& t) const {
+        if (t.kind == Resolved::Kind::external &&
+            std::find(m.externals.begin(), m.externals.end(), t.external_index) == m.externals.end())
+            m.externals.push_back(t.external_index);
         if (t.kind == Resolved::Kind::enumeration) {
             if (std::find(m.schema_enums.begin(), m.schema_enums.end(), t.enum_decl) == m.schema_enums.end())
                 m.schema_enums.push_back(t.enum_decl);
@@ -722,24 +767,41 @@ private:
             m.flags.push_back(FlagModel{&f, find_in(c.enums, f.enum_name)});
         }
 
-        // Generated names: every public member name must be unique and clear of the bases'.
-        std::map<std::string, std::string> taken = reserved_names();
-        auto claim = [&](const std::string& name, const Location& at, const std::string& what) {
+        // Generated names: each must be unique in its class. zro's own machinery is named zro_*
+        // (which .rep names may not be), so what is left to check: FooInterface's three members
+        // against the enums, flags and role constants it also holds; the persisted-store pair;
+        // and zro's public informational members, which a generated member may hide (with a
+        // warning: they stay reachable qualified). The source and replica classes derive from
+        // FooInterface, so their members may reuse its names (generated code qualifies them).
+        std::map<std::string, std::string> interface_taken, taken;
+        for (const char* n : interface_members())
+            interface_taken.emplace(n, std::string("the generated member ") + c.name + "Interface::" + n);
+        auto claim_in_interface = [&](const std::string& name, const Location& at, const std::string& what) {
             if (is_cpp_keyword(name)) fail(at, what + " becomes the C++ keyword '" + name + "' in generated code; rename it");
-            if (is_hideable(name) && what.rfind("property", 0) == 0) {
-                // A getter may hide an informational member of zro::Replica (a property called
-                // "name" is common); the base stays reachable as replica.zro::Replica::name().
-                model_.warnings.push_back(Diagnostic{at, what + ": its getter hides zro::Replica::" + name + "() in " + c.name +
-                                                             "Replica (call replica.zro::Replica::" + name + "() for the base)"});
-                taken.emplace(name, what);
-                return;
-            }
-            auto [it, fresh] = taken.emplace(name, what);
+            auto [it, fresh] = interface_taken.emplace(name, what);
             if (!fresh)
                 fail(at, "generated name '" + name + "' of " + what + " collides with " + it->second + "; rename one of them");
         };
-        for (const auto& e : c.enums) claim(e.name, e.loc, "enum '" + e.name + "'");
-        for (const auto& f : c.flags) claim(f.name, f.loc, "FLAG '" + f.name + "'");
+        bool persisted = false;
+        for (const auto& p : c.properties) persisted = persisted || p.persisted;
+        if (persisted)
+            for (const char* n : {"use_persisted_store", "save_persisted"})
+                taken.emplace(n, std::string("the generated member ") + c.name + "Replica::" + n + " (the class has PERSISTED properties)");
+        auto claim = [&](const std::string& name, const Location& at, const std::string& what) {
+            if (is_cpp_keyword(name)) fail(at, what + " becomes the C++ keyword '" + name + "' in generated code; rename it");
+            auto [it, fresh] = taken.emplace(name, what);
+            if (!fresh)
+                fail(at, "generated name '" + name + "' of " + what + " collides with " + it->second + "; rename one of them");
+            if (const char* base = hidden_base(name)) {
+                const bool replica = std::string_view(base) == "zro::Replica";
+                model_.warnings.push_back(Diagnostic{at, what + ": " + c.name + (replica ? "Replica::" : "Source::") + name +
+                                                             "() hides " + base + "::" + name + "() (call " +
+                                                             (replica ? "replica." : "source.") + base + "::" + name +
+                                                             "() for the base)"});
+            }
+        };
+        for (const auto& e : c.enums) claim_in_interface(e.name, e.loc, "enum '" + e.name + "'");
+        for (const auto& f : c.flags) claim_in_interface(f.name, f.loc, "FLAG '" + f.name + "'");
 
         std::set<std::string> prop_names, sig_names, slot_names;
         for (std::size_t i = 0; i < c.properties.size(); ++i) {
@@ -760,7 +822,7 @@ private:
                     check_identifier(role, p.loc, "role");
                     if (!roles.insert(role).second) fail(p.loc, "duplicate role '" + role + "' in MODEL " + p.name);
                     mm.role_ids.push_back(mm.id + "_role_" + snake_case(role));
-                    claim(mm.role_ids.back(), p.loc, what + " role '" + role + "'");
+                    claim_in_interface(mm.role_ids.back(), p.loc, what + " role '" + role + "'");
                 }
                 m.models.push_back(std::move(mm));
                 continue;
@@ -831,24 +893,35 @@ private:
             m.slots.push_back(std::move(fm));
         }
         m.schema = make_schema(m);
+        if (!m.externals.empty()) m.canonical_parts = canonical_parts(m.schema.canonical_text());
         return m;
     }
 
-    static bool is_hideable(std::string_view n) {
-        return n == "name" || n == "valid" || n == "stats" || n == "last_reason" || n == "source_signature";
+    // FooInterface's own members: a class ENUM, FLAG or MODEL role constant may not take them.
+    static constexpr std::array<const char*, 3> interface_members() { return {"type_name", "signature", "static_schema"}; }
+
+    // The public members of zro::Replica and zro::Source (not the zro_* machinery) that a
+    // generated member of the same name hides: the base class named, or nullptr.
+    static const char* hidden_base(std::string_view n) {
+        for (const char* r : {"name", "state", "valid", "last_reason", "stats", "source_signature", "last_seq", "last_heard",
+                              "acquired", "on_initialized", "on_state_changed", "on_notice", "wait_for_source"})
+            if (n == r) return "zro::Replica";
+        for (const char* s : {"schema", "model", "remoted"})
+            if (n == s) return "zro::Source";
+        return nullptr;
     }
 
-    static std::map<std::string, std::string> reserved_names() {
-        std::map<std::string, std::string> r;
-        for (const char* n : {"name", "state", "valid", "last_reason", "stats", "source_signature", "on_initialized",
-                              "on_state_changed", "on_notice", "wait_for_source", "invoke_method", "write_property",
-                              "current_schema", "detach", "apply_snapshot", "notify_property_changed", "apply_property",
-                              "apply_signal", "expected_schema", "schema", "property_value", "handle_write", "handle_call",
-                              "remoted", "notify_signal", "static_schema", "type_name", "signature", "Source", "Replica", "acquired",
-                              "use_persisted_store", "save_persisted", "enable_remoting", "acquire", "acquire_alongside",
-                              "share_children", "withdraw_children"})
-            if (!is_hideable(n)) r.emplace(n, std::string("zro's own member '") + n + "'");
-        return r;
+    // The canonical text without the placeholder PODs' lines, cut at each external type.
+    std::vector<SpellingPart> canonical_parts(const std::string& text) const {
+        std::string kept;
+        const std::string placeholder_pod = "pod " + std::string(external_prefix);
+        for (std::size_t at = 0; at < text.size();) {
+            const std::size_t end = text.find('\n', at) + 1;
+            const std::string_view line(text.data() + at, end - at);
+            if (line.rfind(placeholder_pod, 0) != 0) kept += line;
+            at = end;
+        }
+        return split_external(kept, external_types_);
     }
 
     Schema make_schema(const ClassModel& m) const {
@@ -864,6 +937,9 @@ private:
                 for (const auto& v : e->values) values.emplace_back(v.name, v.value);
                 s.add_enum(e->name, std::move(values));
             }
+            // External types: an empty placeholder POD each, so zro::Schema accepts the name;
+            // their "pod" lines are cut from the canonical text (canonical_parts).
+            for (std::size_t i : m.externals) s.add_pod(external_placeholder(i), {});
             for (const PodModel* pod : m.schema_pods) {
                 std::vector<Parameter> fields;
                 for (const auto& f : pod->fields) fields.push_back(Parameter{f.id, f.type.zro.spelling()});
@@ -890,11 +966,53 @@ private:
 
     const Document& doc_;
     Model model_;
+    // Types from C++ headers, filled while resolving (resolve() is const: a cache of names).
+    mutable std::vector<std::string> external_types_;
 };
 
 } // namespace
 
 // ---- free functions -----------------------------------------------------------------------------
+
+std::string external_placeholder(std::size_t index) { return std::string(external_prefix) + std::to_string(index) + "_"; }
+
+std::vector<SpellingPart> split_external(std::string_view text, const std::vector<std::string>& external_types) {
+    std::vector<SpellingPart> parts;
+    std::string literal;
+    for (std::size_t i = 0; i < text.size();) {
+        // A placeholder starts a name: at the start, or after a character names cannot hold.
+        const bool name_start = i == 0 || !(std::isalnum(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '_');
+        if (name_start && text.substr(i, external_prefix.size()) == external_prefix) {
+            std::size_t j = i + external_prefix.size();
+            std::size_t index = 0;
+            while (j < text.size() && text[j] >= '0' && text[j] <= '9') index = index * 10 + static_cast<std::size_t>(text[j++] - '0');
+            if (j < text.size() && text[j] == '_' && index < external_types.size()) {
+                if (!literal.empty()) parts.push_back(SpellingPart{false, std::move(literal)});
+                literal.clear();
+                parts.push_back(SpellingPart{true, external_types[index]});
+                i = j + 1;
+                continue;
+            }
+        }
+        literal.push_back(text[i++]);
+    }
+    if (!literal.empty()) parts.push_back(SpellingPart{false, std::move(literal)});
+    return parts;
+}
+
+bool is_include(std::string_view s) {
+    if (s.empty() || s.front() != '#') return false;
+    s.remove_prefix(1);
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    return s.substr(0, 7) == "include";
+}
+
+bool is_qt_include(std::string_view s) {
+    if (!is_include(s)) return false;
+    s.remove_prefix(s.find("include") + 7);
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    return s.size() > 2 && (s[0] == '<' || s[0] == '"') && s[1] == 'Q';
+}
 
 bool Resolved::is_integer() const { return kind == Kind::scalar && scalar_is_integer(scalar); }
 
@@ -967,7 +1085,14 @@ Schema to_schema(const Document& doc, std::string_view class_name) {
     if (!c) throw ParseError(Location{doc.file, 1, 1}, "no class '" + std::string(class_name) + "' in " + doc.file);
     detail::Model m = detail::build_model(doc);
     for (auto& cm : m.classes)
-        if (cm.decl == c) return std::move(cm.schema);
+        if (cm.decl == c) {
+            if (!cm.externals.empty())
+                throw ParseError(c->loc, "class " + c->name + " uses " + m.external_types[cm.externals.front()] +
+                                             ", a type from a C++ header: its schema type is known only to C++ "
+                                             "(zro::external_type); take the schema from " + c->name +
+                                             "Interface::static_schema()");
+            return std::move(cm.schema);
+        }
     throw ParseError(c->loc, "internal error: class model missing");
 }
 

@@ -59,6 +59,17 @@ std::string quoted(std::string_view s) {
     return out + "\"";
 }
 
+/// A C++ string literal for text that may hold newlines (canonical text).
+std::string quoted_text(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out.push_back('\\');
+        if (c == '\n') out += "\\n";
+        else out.push_back(c);
+    }
+    return out + "\"";
+}
+
 std::string mode_cpp(PropertyMode m) {
     switch (m) {
     case PropertyMode::read_push: return "::zro::PropertyMode::read_push";
@@ -110,12 +121,17 @@ public:
             first = false;
             o_ << d.text << "\n";
         }
+        for (const auto& c : m_.classes)
+            if (warnings_ && is_qt_attribute(c.decl->attribute))
+                warnings_->push_back(Diagnostic{c.decl->loc, "'" + c.decl->attribute + "' on class " + c.decl->name +
+                                                                 " dropped: it is Qt's (use your own export macro)"});
         if (!doc_.header.empty()) {
             o_ << "\n";
             for (const auto& h : doc_.header) o_ << h << "\n";
         }
 
         o_ << "\n#ifndef " << guard << "_TYPES\n#define " << guard << "_TYPES\n";
+        external_checks();
         for (const auto& e : m_.enums) global_enum(e);
         for (const auto& fl : m_.flags)
             o_ << "\nusing " << fl.decl->name << " = ::zro::Flags<" << fl.enum_decl->name << "Enum::" << fl.enum_decl->name << ">;\n";
@@ -145,15 +161,33 @@ public:
     }
 
 private:
-    static bool is_qt_include(const std::string& line) {
-        std::string_view s = line;
-        s.remove_prefix(1);
-        while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-        if (s.substr(0, 7) != "include") return false;
-        s.remove_prefix(7);
-        while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-        return s.size() > 2 && (s[0] == '<' || s[0] == '"') && s[1] == 'Q';
+    // ---- types from C++ headers ----------------------------------------------------------------
+
+    /// One static_assert per external type, first, so a missing customization is one clear
+    /// message naming the type rather than template errors deep in zro/convert.hpp.
+    void external_checks() {
+        if (m_.external_types.empty()) return;
+        o_ << "\n// Types from the C++ headers included above: each needs zro::external_type<T> (docs/IDL.md).\n";
+        for (const auto& t : m_.external_types)
+            o_ << "static_assert(::zro::is_external_type<" << t << ">,\n              "
+               << quoted(file_name(doc_.file) + " uses " + t + " from a C++ header: specialize zro::external_type<" + t +
+                         "> (static constexpr std::string_view schema_type) and declare zro_to_value / zro_from_value for it "
+                         "(zro/external_type.hpp, docs/IDL.md \"Types from C++ headers\")")
+               << ");\n";
     }
+
+    /// A C++ expression for the schema spelling of `t`: a string literal, or, with external
+    /// types inside, the literal parts and each type's external_type<T>::schema_type joined.
+    std::string spelling_cpp(const Type& t) const {
+        const auto parts = split_external(t.spelling(), m_.external_types);
+        if (parts.size() == 1 && !parts[0].external) return quoted(parts[0].text);
+        std::string out = "std::string()";
+        for (const auto& part : parts)
+            out += ".append(" + (part.external ? external_schema_type(part.text) : quoted(part.text)) + ")";
+        return out;
+    }
+
+    static std::string external_schema_type(const std::string& cpp) { return "::zro::external_type<" + cpp + ">::schema_type"; }
 
     // ---- enums --------------------------------------------------------------------------------
 
@@ -199,6 +233,8 @@ private:
         }
         for (const auto& f : p.flags) o_ << "    using " << f.decl->name << " = ::zro::Flags<" << f.enum_decl->name << ">;\n";
         for (const auto& f : p.fields) o_ << "    " << f.type.cpp << " " << f.id << "{};\n";
+        o_ << "    /// Its schema type where another .rep file uses it from this header (zro/external_type.hpp).\n";
+        o_ << "    static constexpr std::string_view zro_schema_type = \"list<var>\";\n";
         o_ << "\n    friend bool operator==(const " << name << "&, const " << name << "&) = default;\n";
         o_ << "    friend ::zro::Value zro_to_value(const " << name << "& p) {\n";
         if (p.fields.empty()) o_ << "        (void)p;\n";
@@ -235,8 +271,22 @@ private:
                 o_ << "    static constexpr std::size_t " << mm.role_ids[i] << " = " << i << ";\n";
         }
         o_ << "    static constexpr std::string_view type_name = " << quoted(name) << ";\n";
-        o_ << "    /// The class signature zroc computed; equal to static_schema().signature().\n";
-        o_ << "    static constexpr std::string_view signature = " << quoted(c.schema.signature()) << ";\n\n";
+        if (c.externals.empty()) {
+            o_ << "    /// The class signature zroc computed; equal to static_schema().signature().\n";
+            o_ << "    static constexpr std::string_view signature = " << quoted(c.schema.signature()) << ";\n\n";
+        } else {
+            // zroc cannot know the external types' schema_type: the compiler hashes the
+            // canonical text with them in (the same FNV-1a as zro::Schema::signature()).
+            o_ << "    /// The class signature, hashed at compile time with the external types' schema_type;\n"
+               << "    /// equal to static_schema().signature(), which checks it.\n";
+            o_ << "    static constexpr std::array<char, 16> zro_signature_digits = ::zro::detail::fnv1a64_digits({";
+            for (std::size_t i = 0; i < c.canonical_parts.size(); ++i) {
+                const auto& part = c.canonical_parts[i];
+                o_ << (i ? ",\n        " : "\n        ") << (part.external ? external_schema_type(part.text) : quoted_text(part.text));
+            }
+            o_ << "});\n";
+            o_ << "    static constexpr std::string_view signature{zro_signature_digits.data(), zro_signature_digits.size()};\n\n";
+        }
         o_ << "    /// The class as a zro::Schema (built once, thread-safe).\n";
         o_ << "    static const ::zro::Schema& static_schema() {\n";
         o_ << "        static const ::zro::Schema schema = [] {\n";
@@ -251,11 +301,11 @@ private:
         for (const PodModel* pod : c.schema_pods) {
             o_ << "            s.add_pod(" << quoted(pod->decl->name) << ", {";
             for (std::size_t i = 0; i < pod->fields.size(); ++i)
-                o_ << (i ? ", " : "") << "{" << quoted(pod->fields[i].id) << ", " << quoted(pod->fields[i].type.zro.spelling()) << "}";
+                o_ << (i ? ", " : "") << "{" << quoted(pod->fields[i].id) << ", " << spelling_cpp(pod->fields[i].type.zro) << "}";
             o_ << "});\n";
         }
         for (const auto& p : c.properties) {
-            o_ << "            s.add_property(" << quoted(p.decl->name) << ", " << quoted(p.type.zro.spelling()) << ", ";
+            o_ << "            s.add_property(" << quoted(p.decl->name) << ", " << spelling_cpp(p.type.zro) << ", ";
             if (p.has_default) o_ << "::zro::to_value(" << typed(p.type.cpp, p.initial.cpp) << ")";
             else o_ << "::zro::Value()";
             o_ << ", " << mode_cpp(p.decl->mode) << ");\n";
@@ -263,19 +313,31 @@ private:
         auto params = [&](const FunctionModel& f) {
             std::string out = "{";
             for (std::size_t i = 0; i < f.params.size(); ++i)
-                out += std::string(i ? ", " : "") + "{" + quoted(f.decl->params[i].name) + ", " + quoted(f.params[i].type.zro.spelling()) + "}";
+                out += std::string(i ? ", " : "") + "{" + quoted(f.decl->params[i].name) + ", " + spelling_cpp(f.params[i].type.zro) + "}";
             return out + "}";
         };
         for (const auto& s : c.signals) o_ << "            s.add_signal(" << quoted(s.decl->name) << ", " << params(s) << ");\n";
         for (const auto& s : c.slots)
             o_ << "            s.add_method(" << quoted(s.decl->name) << ", " << params(s) << ", "
-               << quoted(s.ret ? s.ret->zro.spelling() : std::string("void")) << ");\n";
+               << (s.ret ? spelling_cpp(s.ret->zro) : quoted("void")) << ");\n";
         for (const auto& mm : c.models) {
             o_ << "            s.add_model(" << quoted(mm.decl->name) << ", {";
             for (std::size_t i = 0; i < mm.decl->roles.size(); ++i) o_ << (i ? ", " : "") << quoted(mm.decl->roles[i]);
             o_ << "});\n";
         }
-        o_ << "            (void)s.signature();  // computed before the schema is shared between threads\n";
+        if (!c.externals.empty()) {
+            std::string types;
+            for (std::size_t i : c.externals) types += (types.empty() ? "" : ", ") + m_.external_types[i];
+            // zro::Schema normalises spellings ("int" -> "int32"): a schema_type that was not
+            // canonical gives the schema another signature than the compiled one.
+            o_ << "            if (s.signature() != signature)\n"
+               << "                throw ::zro::Error(::zro::ErrorCode::invalid_schema, "
+               << quoted(name + ": the schema_type of zro::external_type<T> (T among " + types +
+                         ") must be a canonical zro type spelling without names, such as double, int32 or list<string>")
+               << ");\n";
+        } else {
+            o_ << "            (void)s.signature();  // computed before the schema is shared between threads\n";
+        }
         o_ << "            return s;\n        }();\n        return schema;\n    }\n};\n";
     }
 
@@ -311,7 +373,12 @@ private:
         return m == PropertyMode::read_push || m == PropertyMode::read_write || m == PropertyMode::source_only_setter;
     }
 
-    std::string attr(const ClassModel& c) const { return c.decl->attribute.empty() ? "" : c.decl->attribute + " "; }
+    /// The class's export attribute; Qt's own (Q_DECL_EXPORT, Q_DECL_IMPORT) are dropped: they
+    /// need Qt's headers, which generated code does not include (run() warns).
+    std::string attr(const ClassModel& c) const {
+        return c.decl->attribute.empty() || is_qt_attribute(c.decl->attribute) ? "" : c.decl->attribute + " ";
+    }
+    static bool is_qt_attribute(const std::string& a) { return a == "Q_DECL_EXPORT" || a == "Q_DECL_IMPORT"; }
 
     // ---- source -------------------------------------------------------------------------------
 
@@ -322,11 +389,11 @@ private:
            << "/// `host.enable_remoting(source, \"" << name << "\")`. Use it on its host's loop thread.\n";
         o_ << "class " << attr(c) << name << "Source : public ::zro::Source, public " << name << "Interface {\n";
         o_ << "public:\n";
-        o_ << "    const ::zro::Schema& schema() const override { return static_schema(); }\n";
+        o_ << "    const ::zro::Schema& zro_schema() const override { return " << name << "Interface::static_schema(); }\n";
         if (c.has_children) {
             // host.enable_remoting(*this, name) calls these: the sub-objects are shared first
             // (as "<name>.<property>"), so a replica that sees the parent finds them already.
-            o_ << "    ~" << name << "Source() override { withdraw_children(); }\n";
+            o_ << "    ~" << name << "Source() override { zro_withdraw_children(); }\n";
         }
         for (const auto& p : c.properties) {
             const auto mode = p.decl->mode;
@@ -334,12 +401,12 @@ private:
                 const std::string& child = p.type.cls->name;
                 o_ << "\n    /// CLASS " << p.decl->name << "(" << child << "): a sub-object (may be null). Shared with this\n"
                    << "    /// source by host.enable_remoting(source, name) as \"<name>." << p.decl->name << "\"; replicas follow it.\n";
-                o_ << "    " << child << "Source* " << p.id << "() const noexcept { return " << p.id << "_; }\n";
+                o_ << "    " << child << "Source* " << p.id << "() const noexcept { return zro_prop_" << p.id << "; }\n";
                 o_ << "    void set_" << p.id << "(" << child << "Source* child) {\n"
-                   << "        if (child == " << p.id << "_) return;\n"
-                   << "        " << p.id << "_ = child;\n"
+                   << "        if (child == zro_prop_" << p.id << ") return;\n"
+                   << "        zro_prop_" << p.id << " = child;\n"
                    << "        zro_share_" << p.id << "();\n"
-                   << "        notify_property_changed(" << p.index << ", property_value(" << p.index << "));\n    }\n";
+                   << "        zro_notify_property_changed(" << p.index << ", zro_property_value(" << p.index << "));\n    }\n";
                 continue;
             }
             o_ << "\n    /// PROP " << p.decl->name << " (" << to_string(mode) << ")\n";
@@ -354,19 +421,19 @@ private:
         for (const auto& s : c.slots) o_ << "    virtual " << ret_cpp(s) << " " << s.id << "(" << param_list(s, true, false) << ") = 0;\n";
         if (!c.signals.empty()) o_ << "\n    // Signals: emit_<name>(...) sends one to every replica.\n";
         for (const auto& s : c.signals)
-            o_ << "    void emit_" << s.id << "(" << param_list(s, false, true) << ") { notify_signal(" << s.index << ", "
+            o_ << "    void emit_" << s.id << "(" << param_list(s, false, true) << ") { zro_notify_signal(" << s.index << ", "
                << to_values(s) << "); }\n";
 
         o_ << "\n    // zro::Source (used by the host)\n";
         if (!c.models.empty()) {
-            o_ << "    ::zro::ItemModel* model(std::size_t zro_index) const override {\n        switch (zro_index) {\n";
-            for (const auto& mm : c.models) o_ << "        case " << mm.index << ": return " << mm.id << "_model_;\n";
+            o_ << "    ::zro::ItemModel* zro_model(std::size_t zro_index) const override {\n        switch (zro_index) {\n";
+            for (const auto& mm : c.models) o_ << "        case " << mm.index << ": return zro_model_" << mm.id << ";\n";
             o_ << "        default: return nullptr;\n        }\n    }\n";
         }
-        o_ << "    ::zro::Value property_value(std::size_t zro_index) const override {\n        switch (zro_index) {\n";
+        o_ << "    ::zro::Value zro_property_value(std::size_t zro_index) const override {\n        switch (zro_index) {\n";
         for (const auto& p : c.properties) {
             if (p.is_child())
-                o_ << "        case " << p.index << ": return " << p.id << "_ && zro_host_ ? ::zro::Value(zro_name_ + \"." << p.decl->name
+                o_ << "        case " << p.index << ": return zro_prop_" << p.id << " && zro_host_ ? ::zro::Value(zro_name_ + \"." << p.decl->name
                    << "\") : ::zro::Value();\n";
             else
                 o_ << "        case " << p.index << ": return ::zro::to_value(" << p.id << "());\n";
@@ -374,7 +441,7 @@ private:
         o_ << "        default: break;\n        }\n";
         o_ << "        throw ::zro::Error(::zro::ErrorCode::unknown_property, \"" << name
            << " has no property #\" + std::to_string(zro_index));\n    }\n";
-        o_ << "    void handle_write(std::size_t zro_index, [[maybe_unused]] ::zro::Value zro_value) override {\n        switch (zro_index) {\n";
+        o_ << "    void zro_handle_write(std::size_t zro_index, [[maybe_unused]] ::zro::Value zro_value) override {\n        switch (zro_index) {\n";
         for (const auto& p : c.properties) {
             if (p.decl->mode == PropertyMode::read_push)
                 o_ << "        case " << p.index << ": push_" << p.id << "(::zro::from_value<" << p.type.cpp << ">(zro_value)); return;\n";
@@ -384,7 +451,7 @@ private:
         o_ << "        default: break;\n        }\n";
         o_ << "        throw ::zro::Error(::zro::ErrorCode::read_only, \"" << name
            << ": property #\" + std::to_string(zro_index) + \" cannot be written by replicas\");\n    }\n";
-        o_ << "    void handle_call(std::size_t zro_index, [[maybe_unused]] std::vector<::zro::Value> zro_args, ::zro::Responder zro_responder) override {\n"
+        o_ << "    void zro_handle_call(std::size_t zro_index, [[maybe_unused]] std::vector<::zro::Value> zro_args, ::zro::Responder zro_responder) override {\n"
            << "        switch (zro_index) {\n";
         for (const auto& s : c.slots) {
             o_ << "        case " << s.index << ":\n";
@@ -404,16 +471,16 @@ private:
             o_ << "    // Implementations call these when a property really changed (not for CONSTANT ones).\n";
             for (const auto& p : c.properties)
                 if (!p.is_child())
-                    o_ << "    void notify_" << p.id << "_changed(const " << p.type.cpp << "& value) { notify_property_changed(" << p.index
+                    o_ << "    void notify_" << p.id << "_changed(const " << p.type.cpp << "& value) { zro_notify_property_changed(" << p.index
                        << ", ::zro::to_value(value)); }\n";
         }
         if (c.has_children) {
-            o_ << "    void share_children(::zro::Host& zro_host, const std::string& zro_name) override {\n"
+            o_ << "    void zro_share_children(::zro::Host& zro_host, const std::string& zro_name) override {\n"
                << "        zro_host_ = &zro_host;\n        zro_name_ = zro_name;\n";
             for (const auto& p : c.properties)
                 if (p.is_child()) o_ << "        zro_share_" << p.id << "();\n";
             o_ << "    }\n";
-            o_ << "    void withdraw_children() override {\n        zro_host_ = nullptr;\n";
+            o_ << "    void zro_withdraw_children() override {\n        zro_host_ = nullptr;\n";
             for (const auto& p : c.properties)
                 if (p.is_child()) o_ << "        zro_share_" << p.id << "();\n";
             o_ << "    }\n";
@@ -421,19 +488,19 @@ private:
             for (const auto& p : c.properties) {
                 if (!p.is_child()) continue;
                 o_ << "    void zro_share_" << p.id << "() {\n"
-                   << "        " << p.id << "_registration_.withdraw();\n"
-                   << "        if (" << p.id << "_ && zro_host_) " << p.id << "_registration_ = zro_host_->enable_remoting(*"
-                   << p.id << "_, zro_name_ + \"." << p.decl->name << "\");\n    }\n";
+                   << "        zro_child_" << p.id << "_registration.withdraw();\n"
+                   << "        if (zro_prop_" << p.id << " && zro_host_) zro_child_" << p.id << "_registration = zro_host_->enable_remoting(*"
+                   << "zro_prop_" << p.id << ", zro_name_ + \"." << p.decl->name << "\");\n    }\n";
             }
             o_ << "    ::zro::Host* zro_host_ = nullptr;\n    std::string zro_name_;\n";
             for (const auto& p : c.properties)
                 if (p.is_child())
-                    o_ << "    " << p.type.cls->name << "Source* " << p.id << "_ = nullptr;\n    ::zro::Registration " << p.id
-                       << "_registration_;\n";
+                    o_ << "    " << p.type.cls->name << "Source* zro_prop_" << p.id << " = nullptr;\n    ::zro::Registration zro_child_" << p.id
+                       << "_registration;\n";
         }
         if (!c.models.empty()) {
             o_ << "\nprivate:\n";
-            for (const auto& mm : c.models) o_ << "    ::zro::ItemModel* " << mm.id << "_model_ = nullptr;\n";
+            for (const auto& mm : c.models) o_ << "    ::zro::ItemModel* zro_model_" << mm.id << " = nullptr;\n";
         }
         o_ << "};\n";
     }
@@ -447,14 +514,14 @@ private:
         o_ << "): an item model (docs/MODELS.md); roles " << mm.role_ids.front() << ", ...\n";
         if (source_side) {
             o_ << "    /// The model replicas see, or null; not owned (keep it alive while it is set).\n";
-            o_ << "    ::zro::ItemModel* " << mm.id << "() const noexcept { return " << mm.id << "_model_; }\n";
+            o_ << "    ::zro::ItemModel* " << mm.id << "() const noexcept { return zro_model_" << mm.id << "; }\n";
             o_ << "    void set_" << mm.id << "(::zro::ItemModel* model) {\n"
-               << "        if (model == " << mm.id << "_model_) return;\n"
-               << "        " << mm.id << "_model_ = model;\n"
-               << "        notify_model_replaced(" << mm.index << ");\n    }\n";
+               << "        if (model == zro_model_" << mm.id << ") return;\n"
+               << "        zro_model_" << mm.id << " = model;\n"
+               << "        zro_notify_model_replaced(" << mm.index << ");\n    }\n";
         } else {
             o_ << "    /// Its replica: counts, the rows held, windows, set_data (the same object for the replica's life).\n";
-            o_ << "    ::zro::ModelReplica& " << mm.id << "() const { return model_member(" << quoted(mm.decl->name) << "); }\n";
+            o_ << "    ::zro::ModelReplica& " << mm.id << "() const { return zro_model_member(" << quoted(mm.decl->name) << "); }\n";
         }
     }
 
@@ -476,12 +543,12 @@ private:
                    << typed(constants[i]->type.cpp, constants[i]->initial.cpp);
             o_ << ")\n        : ";
             for (std::size_t i = 0; i < constants.size(); ++i)
-                o_ << (i ? ", " : "") << constants[i]->id << "_(std::move(" << constants[i]->id << "))";
+                o_ << (i ? ", " : "") << "zro_prop_" << constants[i]->id << "(std::move(" << constants[i]->id << "))";
             o_ << " {}\n";
         }
         for (const auto& p : c.properties) {
             if (p.is_child()) continue;
-            o_ << "\n    " << p.type.cpp << " " << p.id << "() const override { return " << p.id << "_; }\n";
+            o_ << "\n    " << p.type.cpp << " " << p.id << "() const override { return zro_prop_" << p.id << "; }\n";
             if (source_has_setter(p.decl->mode)) setter(p, true);
         }
         bool protected_opened = false;
@@ -496,17 +563,17 @@ private:
         if (stored) o_ << "\nprivate:\n";
         for (const auto& p : c.properties) {
             if (p.is_child()) continue;
-            if (p.decl->mode == PropertyMode::constant) o_ << "    " << p.type.cpp << " " << p.id << "_;\n";
-            else o_ << "    " << p.type.cpp << " " << p.id << "_" << member_init(p.initial.cpp) << ";\n";
+            if (p.decl->mode == PropertyMode::constant) o_ << "    " << p.type.cpp << " zro_prop_" << p.id << ";\n";
+            else o_ << "    " << p.type.cpp << " zro_prop_" << p.id << member_init(p.initial.cpp) << ";\n";
         }
         o_ << "};\n";
     }
 
     void setter(const PropertyModel& p, bool is_override) {
         o_ << "    void set_" << p.id << "(" << p.type.cpp << " value)" << (is_override ? " override" : "") << " {\n";
-        o_ << "        if (value == " << p.id << "_) return;\n";
+        o_ << "        if (value == zro_prop_" << p.id << ") return;\n";
         o_ << "        notify_" << p.id << "_changed(value);\n";
-        o_ << "        " << p.id << "_ = std::move(value);\n    }\n";
+        o_ << "        zro_prop_" << p.id << " = std::move(value);\n    }\n";
     }
 
     // ---- replica ------------------------------------------------------------------------------
@@ -529,24 +596,24 @@ private:
                 const std::string child = p.type.cls->name + "Replica";
                 o_ << "\n    /// CLASS " << p.decl->name << "(" << p.type.cls->name << "): the sub-object's replica, or null when the\n"
                    << "    /// source has none (or before the source answered).\n";
-                o_ << "    " << child << "* " << p.id << "() const noexcept { return " << p.id << "_.get(); }\n";
+                o_ << "    " << child << "* " << p.id << "() const noexcept { return zro_prop_" << p.id << ".get(); }\n";
                 o_ << "    /// Called when the sub-object is replaced (or becomes null); its own changes arrive on it.\n";
                 o_ << "    ::zro::Connection on_" << p.id << "_changed(std::function<void(" << child << "*)> fn) {\n"
-                   << "        return ::zro::Connection(" << p.id << "_changed_cbs_, " << p.id << "_changed_cbs_.add(std::move(fn)));\n    }\n";
+                   << "        return ::zro::Connection(zro_prop_" << p.id << "_cbs, zro_prop_" << p.id << "_cbs.add(std::move(fn)));\n    }\n";
                 continue;
             }
             o_ << "\n    /// PROP " << p.decl->name << " (" << to_string(mode) << "): the last value received (the default before).\n";
-            o_ << "    const " << p.type.cpp << "& " << p.id << "() const noexcept { return " << p.id << "_; }\n";
+            o_ << "    const " << p.type.cpp << "& " << p.id << "() const noexcept { return zro_prop_" << p.id << "; }\n";
             o_ << "    /// Called after each change, with the new value.\n";
             o_ << "    ::zro::Connection on_" << p.id << "_changed(std::function<void(const " << p.type.cpp << "&)> fn) {\n"
-               << "        return ::zro::Connection(" << p.id << "_changed_cbs_, " << p.id << "_changed_cbs_.add(std::move(fn)));\n    }\n";
+               << "        return ::zro::Connection(zro_prop_" << p.id << "_cbs, zro_prop_" << p.id << "_cbs.add(std::move(fn)));\n    }\n";
             if (mode == PropertyMode::read_push || mode == PropertyMode::read_write) {
                 const std::string verb = mode == PropertyMode::read_push ? "push_" : "set_";
                 o_ << "    /// Asks the source to " << (mode == PropertyMode::read_push ? "push (through its setter)" : "set")
                    << " a new value; the replica's value changes when the source's change comes back.\n";
                 o_ << "    ::zro::PendingReply<void> " << verb << p.id << "(const " << p.type.cpp
                    << "& value, std::chrono::milliseconds timeout = std::chrono::seconds(30)) {\n"
-                   << "        return write_property(" << quoted(p.decl->name) << ", ::zro::to_value(value), timeout).template as<void>();\n    }\n";
+                   << "        return zro_write_property(" << quoted(p.decl->name) << ", ::zro::to_value(value), timeout).template as<void>();\n    }\n";
             }
         }
         for (const auto& mm : c.models) model_accessors(mm, false);
@@ -555,20 +622,20 @@ private:
             const std::string params = param_list(s, false, true);
             o_ << "    ::zro::PendingReply<" << ret_cpp(s) << "> " << s.id << "(" << params << (params.empty() ? "" : ", ")
                << "std::chrono::milliseconds timeout = std::chrono::seconds(30)) {\n"
-               << "        return invoke_method(" << quoted(s.decl->name) << ", " << to_values(s) << ", timeout).template as<"
+               << "        return zro_invoke_method(" << quoted(s.decl->name) << ", " << to_values(s) << ", timeout).template as<"
                << ret_cpp(s) << ">();\n    }\n";
         }
         if (!c.signals.empty()) o_ << "\n    // Signals: called for each one the source emits.\n";
         for (const auto& s : c.signals) {
             o_ << "    ::zro::Connection on_" << s.id << "(std::function<void(" << cb_types(s) << ")> fn) {\n"
-               << "        return ::zro::Connection(" << s.id << "_cbs_, " << s.id << "_cbs_.add(std::move(fn)));\n    }\n";
+               << "        return ::zro::Connection(zro_signal_" << s.id << "_cbs, zro_signal_" << s.id << "_cbs.add(std::move(fn)));\n    }\n";
         }
 
         if (c.has_persisted) persisted_api(c);
 
         o_ << "\nprotected:\n";
-        o_ << "    const ::zro::Schema* expected_schema() const noexcept override { return &static_schema(); }\n";
-        o_ << "    std::vector<std::size_t> apply_snapshot(const ::zro::Schema&, std::vector<::zro::Value> zro_values) override {\n";
+        o_ << "    const ::zro::Schema* zro_expected_schema() const noexcept override { return &" << name << "Interface::static_schema(); }\n";
+        o_ << "    std::vector<std::size_t> zro_apply_snapshot(const ::zro::Schema&, std::vector<::zro::Value> zro_values) override {\n";
         o_ << "        std::vector<std::size_t> zro_changed;\n";
         o_ << "        if (zro_values.size() != " << c.properties.size() << ") return zro_changed;\n";
         bool takes = false;
@@ -587,26 +654,26 @@ private:
                 if (p.is_child())
                     o_ << "        if (zro_adopt_" << p.id << "(zro_values[" << p.index << "])) zro_changed.push_back(" << p.index << ");\n";
                 else
-                    o_ << "        zro_take(" << p.id << "_, zro_values[" << p.index << "], " << p.index << ");\n";
+                    o_ << "        zro_take(zro_prop_" << p.id << ", zro_values[" << p.index << "], " << p.index << ");\n";
             }
         }
         o_ << "        return zro_changed;\n    }\n";
-        o_ << "    void notify_property_changed(std::size_t zro_index) override {\n        switch (zro_index) {\n";
+        o_ << "    void zro_notify_property_changed(std::size_t zro_index) override {\n        switch (zro_index) {\n";
         for (const auto& p : c.properties)
-            o_ << "        case " << p.index << ": " << p.id << "_changed_cbs_(" << p.id << (p.is_child() ? "_.get()" : "_") << "); return;\n";
+            o_ << "        case " << p.index << ": zro_prop_" << p.id << "_cbs(" << "zro_prop_" << p.id << (p.is_child() ? ".get()" : "") << "); return;\n";
         o_ << "        default: return;\n        }\n    }\n";
-        o_ << "    void apply_property(std::size_t zro_index, [[maybe_unused]] ::zro::Value zro_value) override {\n";
+        o_ << "    void zro_apply_property(std::size_t zro_index, [[maybe_unused]] ::zro::Value zro_value) override {\n";
         o_ << "        try {\n            switch (zro_index) {\n";
         for (const auto& p : c.properties) {
             if (p.is_child())
                 o_ << "            case " << p.index << ":\n                if (!zro_adopt_" << p.id << "(zro_value)) return;\n                break;\n";
             else
-                o_ << "            case " << p.index << ": " << p.id << "_ = ::zro::from_value<" << p.type.cpp << ">(zro_value); break;\n";
+                o_ << "            case " << p.index << ": zro_prop_" << p.id << " = ::zro::from_value<" << p.type.cpp << ">(zro_value); break;\n";
         }
         o_ << "            default: return;\n            }\n";
         o_ << "        } catch (const ::zro::Error&) {\n            return;  // a value this replica cannot read: keep the old one\n        }\n";
-        o_ << "        notify_property_changed(zro_index);\n    }\n";
-        o_ << "    void apply_signal(std::size_t zro_index, [[maybe_unused]] std::vector<::zro::Value> zro_args) override {\n";
+        o_ << "        zro_notify_property_changed(zro_index);\n    }\n";
+        o_ << "    void zro_apply_signal(std::size_t zro_index, [[maybe_unused]] std::vector<::zro::Value> zro_args) override {\n";
         o_ << "        switch (zro_index) {\n";
         for (const auto& s : c.signals) {
             o_ << "        case " << s.index << ": {\n";
@@ -619,7 +686,7 @@ private:
                     o_ << "                zro_a" << i << " = ::zro::from_value<" << s.params[i].type.cpp << ">(zro_args[" << i << "]);\n";
                 o_ << "            } catch (const ::zro::Error&) {\n                return;\n            }\n";
             }
-            o_ << "            " << s.id << "_cbs_(";
+            o_ << "            zro_signal_" << s.id << "_cbs(";
             for (std::size_t i = 0; i < s.params.size(); ++i) o_ << (i ? ", " : "") << "zro_a" << i;
             o_ << ");\n            return;\n        }\n";
         }
@@ -631,26 +698,26 @@ private:
             // The sub-object's object name (empty: none) and its replica.
             o_ << "    bool zro_adopt_" << p.id << "(const ::zro::Value& zro_v) {\n"
                << "        std::string zro_child = zro_v.is_string() ? zro_v.as_string() : std::string();\n"
-               << "        if (zro_child == " << p.id << "_name_) return false;\n"
-               << "        " << p.id << "_name_ = std::move(zro_child);\n"
-               << "        " << p.id << "_.reset();\n"
-               << "        if (!" << p.id << "_name_.empty()) " << p.id << "_ = acquire_alongside<" << p.type.cls->name
-               << "Replica>(" << p.id << "_name_);\n"
+               << "        if (zro_child == zro_child_" << p.id << "_name) return false;\n"
+               << "        zro_child_" << p.id << "_name = std::move(zro_child);\n"
+               << "        zro_prop_" << p.id << ".reset();\n"
+               << "        if (!zro_child_" << p.id << "_name.empty()) zro_prop_" << p.id << " = zro_acquire_alongside<" << p.type.cls->name
+               << "Replica>(zro_child_" << p.id << "_name);\n"
                << "        return true;\n    }\n";
         }
         for (const auto& p : c.properties) {
             if (p.is_child())
-                o_ << "    std::string " << p.id << "_name_;\n    std::unique_ptr<" << p.type.cls->name << "Replica> " << p.id << "_;\n";
+                o_ << "    std::string zro_child_" << p.id << "_name;\n    std::unique_ptr<" << p.type.cls->name << "Replica> zro_prop_" << p.id << ";\n";
             else
-                o_ << "    " << p.type.cpp << " " << p.id << "_" << member_init(p.initial.cpp) << ";\n";
+                o_ << "    " << p.type.cpp << " zro_prop_" << p.id << member_init(p.initial.cpp) << ";\n";
         }
         for (const auto& p : c.properties) {
             if (p.is_child())
-                o_ << "    ::zro::detail::CallbackList<" << p.type.cls->name << "Replica*> " << p.id << "_changed_cbs_;\n";
+                o_ << "    ::zro::detail::CallbackList<" << p.type.cls->name << "Replica*> zro_prop_" << p.id << "_cbs;\n";
             else
-                o_ << "    ::zro::detail::CallbackList<const " << p.type.cpp << "&> " << p.id << "_changed_cbs_;\n";
+                o_ << "    ::zro::detail::CallbackList<const " << p.type.cpp << "&> zro_prop_" << p.id << "_cbs;\n";
         }
-        for (const auto& s : c.signals) o_ << "    ::zro::detail::CallbackList<" << cb_types(s) << "> " << s.id << "_cbs_;\n";
+        for (const auto& s : c.signals) o_ << "    ::zro::detail::CallbackList<" << cb_types(s) << "> zro_signal_" << s.id << "_cbs;\n";
         if (c.has_persisted) o_ << "    std::shared_ptr<::zro::PersistedStore> zro_store_;\n";
         o_ << "};\n";
     }
@@ -666,8 +733,8 @@ private:
            << "    /// the source already answered, and saves them there when the replica is destroyed.\n";
         o_ << "    void use_persisted_store(std::shared_ptr<::zro::PersistedStore> store) {\n";
         o_ << "        zro_store_ = std::move(store);\n";
-        o_ << "        if (!zro_store_ || !acquired() || ::zro::Replica::state() != ::zro::ReplicaState::defaulted) return;\n";
-        o_ << "        const auto zro_saved = zro_store_->restore(::zro::Replica::name(), signature);\n";
+        o_ << "        if (!zro_store_ || !::zro::Replica::acquired() || ::zro::Replica::state() != ::zro::ReplicaState::defaulted) return;\n";
+        o_ << "        const auto zro_saved = zro_store_->restore(::zro::Replica::name(), " << c.decl->name << "Interface::signature);\n";
         o_ << "        if (!zro_saved || zro_saved->size() != " << ps.size() << ") return;\n";
         o_ << "        auto zro_restore = [](auto& zro_slot, const ::zro::Value& zro_v) {\n"
            << "            try {\n"
@@ -675,13 +742,13 @@ private:
            << "            } catch (const ::zro::Error&) {\n"
            << "                // a value saved in another shape keeps the default\n"
            << "            }\n        };\n";
-        for (std::size_t i = 0; i < ps.size(); ++i) o_ << "        zro_restore(" << ps[i]->id << "_, (*zro_saved)[" << i << "]);\n";
+        for (std::size_t i = 0; i < ps.size(); ++i) o_ << "        zro_restore(zro_prop_" << ps[i]->id << ", (*zro_saved)[" << i << "]);\n";
         o_ << "    }\n";
         o_ << "    /// Saves the PERSISTED properties now (no-op without a store). Throws what the store throws.\n";
         o_ << "    void save_persisted() const {\n";
-        o_ << "        if (!zro_store_ || !acquired()) return;\n";
-        o_ << "        zro_store_->save(::zro::Replica::name(), signature, std::vector<::zro::Value>{";
-        for (std::size_t i = 0; i < ps.size(); ++i) o_ << (i ? ", " : "") << "::zro::to_value(" << ps[i]->id << "_)";
+        o_ << "        if (!zro_store_ || !::zro::Replica::acquired()) return;\n";
+        o_ << "        zro_store_->save(::zro::Replica::name(), " << c.decl->name << "Interface::signature, std::vector<::zro::Value>{";
+        for (std::size_t i = 0; i < ps.size(); ++i) o_ << (i ? ", " : "") << "::zro::to_value(zro_prop_" << ps[i]->id << ")";
         o_ << "});\n    }\n";
     }
 
@@ -707,7 +774,16 @@ GeneratedFile generate_cpp(const Document& doc, GenerateMode mode, std::vector<D
 
 std::vector<std::pair<std::string, std::string>> class_signatures(const Document& doc) {
     std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& c : build_model(doc).classes) out.emplace_back(c.decl->name, c.schema.signature());
+    const Model m = build_model(doc);
+    for (const auto& c : m.classes) {
+        if (c.externals.empty()) {
+            out.emplace_back(c.decl->name, c.schema.signature());
+            continue;
+        }
+        std::string why = "(computed by the C++ compiler from zro::external_type<";
+        for (std::size_t i = 0; i < c.externals.size(); ++i) why += (i ? ">, <" : "") + m.external_types[c.externals[i]];
+        out.emplace_back(c.decl->name, why + ">)");
+    }
     return out;
 }
 

@@ -19,7 +19,7 @@ enum class Scalar : unsigned char {
 };
 
 struct Resolved {
-    enum class Kind : unsigned char { scalar, list, map, enumeration, flags, external_enum, pod, child };
+    enum class Kind : unsigned char { scalar, list, map, enumeration, flags, external_enum, external, pod, child };
     Kind kind = Kind::scalar;
     Scalar scalar = Scalar::none;
     std::string cpp;  ///< C++ spelling, valid inside the generated headers' namespace
@@ -29,7 +29,8 @@ struct Resolved {
     const FlagDecl* flag_decl = nullptr;
     const PodDecl* pod = nullptr;
     const ClassDecl* cls = nullptr;          ///< child
-    std::string external;                    ///< external_enum: the USE_ENUM name
+    std::string external;                    ///< external_enum: the USE_ENUM name; external: the C++ type
+    std::size_t external_index = 0;          ///< external: its index in Model::external_types
 
     bool is_integer() const;
 };
@@ -93,6 +94,13 @@ struct PodModel {
     std::vector<FlagModel> flags;
 };
 
+/// A piece of a schema spelling or canonical text: literal text, or an external type (the
+/// C++ spelling of the type whose zro::external_type<T>::schema_type goes there).
+struct SpellingPart {
+    bool external = false;
+    std::string text;
+};
+
 struct ClassModel {
     const ClassDecl* decl = nullptr;
     std::vector<PropertyModel> properties;
@@ -103,12 +111,19 @@ struct ClassModel {
     std::vector<FlagModel> flags;
     std::vector<const EnumDecl*> schema_enums;  ///< own enums, then the others it uses
     std::vector<const PodModel*> schema_pods;   ///< the PODs it uses, each after those it contains
-    Schema schema;
+    Schema schema;   ///< with externals: their placeholders (see external_placeholder)
+    std::vector<std::size_t> externals;      ///< indexes in Model::external_types it uses
+    /// With externals: the canonical text cut at each external type, whose schema_type only
+    /// C++ knows; generated code hashes the parts at compile time.
+    std::vector<SpellingPart> canonical_parts;
     bool has_persisted = false;
     bool has_children = false;
 };
 
 struct Model {
+    /// Types from C++ headers (docs/IDL.md, "Types from C++ headers"), C++ spelling, in order
+    /// of first use.
+    std::vector<std::string> external_types;
     std::vector<EnumModel> enums;  ///< global
     std::vector<FlagModel> flags;  ///< global
     std::vector<PodModel> pods;
@@ -122,6 +137,15 @@ void parse_into(std::string_view text, const std::string& file, Document& doc);
 Model build_model(const Document& doc);
 /// Checks the document by building its model; adds the checker's warnings to `doc.warnings`.
 void check(Document& doc);
+
+/// The name zroc's own schema gives external type #index ("zro_external_<index>_": .rep names
+/// cannot start with zro_, so it never meets a real one).
+std::string external_placeholder(std::size_t index);
+/// `text` (a type spelling or a canonical text) cut at every placeholder.
+std::vector<SpellingPart> split_external(std::string_view text, const std::vector<std::string>& external_types);
+/// `#include ...` lines, and those that include a Qt header (`<Q...>` or `"Q..."`).
+bool is_include(std::string_view directive);
+bool is_qt_include(std::string_view directive);
 
 /// "currState" -> "curr_state", "URLPath" -> "url_path".
 std::string snake_case(std::string_view name);

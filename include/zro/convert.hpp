@@ -28,6 +28,7 @@
 #include <zro/value.hpp>
 
 #include <chrono>
+#include <compare>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -71,6 +72,8 @@ public:
     constexpr Flags& operator|=(Flags o) noexcept { return *this = *this | o; }
     constexpr Flags& operator&=(Flags o) noexcept { return *this = *this & o; }
     friend constexpr bool operator==(Flags a, Flags b) noexcept = default;
+    /// By bits, so flags can be std::map keys (a .rep `QMap<Flags, V>`).
+    friend constexpr auto operator<=>(Flags a, Flags b) noexcept = default;
 
 private:
     Int bits_ = 0;

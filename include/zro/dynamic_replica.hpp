@@ -30,7 +30,7 @@ public:
     /// The replica of MODEL member `name` (docs/MODELS.md); the same object across snapshots.
     /// Throws `Error(invalid_state)` before the first snapshot and `Error(unknown_model)` for a
     /// name the class does not have.
-    ModelReplica& model(std::string_view name) const { return model_member(name); }
+    ModelReplica& model(std::string_view name) const { return zro_model_member(name); }
 
     /// Each property change, in the order the source made them (one call per change).
     /// A snapshot that changes values reports each changed property too.
@@ -49,10 +49,10 @@ public:
                                      std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 protected:
-    std::vector<std::size_t> apply_snapshot(const Schema& schema, std::vector<Value> values) override;
-    void notify_property_changed(std::size_t index) override;
-    void apply_property(std::size_t index, Value value) override;
-    void apply_signal(std::size_t index, std::vector<Value> args) override;
+    std::vector<std::size_t> zro_apply_snapshot(const Schema& schema, std::vector<Value> values) override;
+    void zro_notify_property_changed(std::size_t index) override;
+    void zro_apply_property(std::size_t index, Value value) override;
+    void zro_apply_signal(std::size_t index, std::vector<Value> args) override;
 
 private:
     friend class Node;

@@ -39,7 +39,7 @@ public:
     /// default.
     explicit DynamicSource(Schema schema);
 
-    const Schema& schema() const override { return schema_; }
+    const Schema& zro_schema() const override { return schema_; }
 
     /// The current value of a property; throws `Error(unknown_property)`.
     const Value& property(std::string_view name) const;
@@ -53,7 +53,7 @@ public:
     /// the schema lacks); replicas follow it. The source does not own the model: keep it alive
     /// while it is set (set another, or nullptr, before destroying it).
     void set_model(std::string_view name, ItemModel* model);
-    ItemModel* model(std::size_t index) const override { return models_.at(index); }
+    ItemModel* zro_model(std::size_t index) const override { return models_.at(index); }
 
     /// Registers the handler of a method (replacing any previous one). A call to a method
     /// without a handler fails with `handler_failed`.
@@ -63,9 +63,9 @@ public:
     void on_write(std::string_view property, WriteHandler handler);
 
     // Source interface (used by the host).
-    Value property_value(std::size_t index) const override { return values_.at(index); }
-    void handle_write(std::size_t index, Value value) override;
-    void handle_call(std::size_t index, std::vector<Value> args, Responder responder) override;
+    Value zro_property_value(std::size_t index) const override { return values_.at(index); }
+    void zro_handle_write(std::size_t index, Value value) override;
+    void zro_handle_call(std::size_t index, std::vector<Value> args, Responder responder) override;
 
 private:
     std::size_t property_index_or_throw(std::string_view name) const;

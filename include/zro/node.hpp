@@ -74,7 +74,7 @@ public:
     std::shared_ptr<ModelReplica> acquire_model(std::string_view name, ModelOptions options = {});
 
     /// Acquires a typed (static) replica, e.g. `node.acquire<SimpleSwitchReplica>("SimpleSwitch")`.
-    /// R is a Replica subclass with a default constructor whose `expected_schema()` names the
+    /// R is a Replica subclass with a default constructor whose `zro_expected_schema()` names the
     /// class it was generated from; it starts in `defaulted` state holding the declared defaults
     /// and refuses a source with another signature (`signature_mismatch`).
     template <class R> std::unique_ptr<R> acquire(std::string_view name) {

@@ -104,42 +104,42 @@ protected:
     /// Called by the engine (loop thread). A snapshot replaces all values; `schema` is the
     /// source's (already checked against the expected one for static replicas). Store only,
     /// and return the indexes whose value changed: the engine first makes the replica valid,
-    /// then calls `notify_property_changed` for each, so callbacks see a consistent replica.
-    virtual std::vector<std::size_t> apply_snapshot(const Schema& schema, std::vector<Value> values) = 0;
+    /// then calls `zro_notify_property_changed` for each, so callbacks see a consistent replica.
+    virtual std::vector<std::size_t> zro_apply_snapshot(const Schema& schema, std::vector<Value> values) = 0;
     /// Fire the change callbacks of property `index` (its value is already stored).
-    virtual void notify_property_changed(std::size_t index) = 0;
+    virtual void zro_notify_property_changed(std::size_t index) = 0;
     /// Store one property change and fire its callbacks.
-    virtual void apply_property(std::size_t index, Value value) = 0;
-    virtual void apply_signal(std::size_t index, std::vector<Value> args) = 0;
+    virtual void zro_apply_property(std::size_t index, Value value) = 0;
+    virtual void zro_apply_signal(std::size_t index, std::vector<Value> args) = 0;
     /// The schema a static replica requires; nullptr means "learn it" (dynamic).
-    virtual const Schema* expected_schema() const noexcept { return nullptr; }
+    virtual const Schema* zro_expected_schema() const noexcept { return nullptr; }
 
     /// For subclasses: send a call / a property write to the source.
-    PendingReply<Value> invoke_method(std::string_view method, std::vector<Value> args,
+    PendingReply<Value> zro_invoke_method(std::string_view method, std::vector<Value> args,
                                       std::chrono::milliseconds timeout);
-    PendingReply<Value> write_property(std::string_view property, Value value,
+    PendingReply<Value> zro_write_property(std::string_view property, Value value,
                                        std::chrono::milliseconds timeout);
     /// The schema in use (the source's for dynamic replicas); nullptr before the first snapshot.
-    const Schema* current_schema() const noexcept;
+    const Schema* zro_current_schema() const noexcept;
     /// The replica of MODEL member `name`. Throws `Error(unknown_model)` when the class has no
     /// such member and `Error(invalid_state)` before the schema is known (a dynamic replica
     /// learns it with its first snapshot).
-    ModelReplica& model_member(std::string_view name) const;
+    ModelReplica& zro_model_member(std::string_view name) const;
     /// A replica of MODEL member `name` before the schema is known (its roles come with the
     /// first snapshot; a class without that member leaves it without a model).
-    ModelReplica& expect_model(std::string_view name);
+    ModelReplica& zro_expect_model(std::string_view name);
     /// Acquires `name` as an R on this replica's node (loop thread): generated replicas acquire
     /// their CLASS sub-objects this way. Throws `Error(invalid_state)` before this replica was
     /// acquired.
-    template <class R> std::unique_ptr<R> acquire_alongside(std::string_view name) {
+    template <class R> std::unique_ptr<R> zro_acquire_alongside(std::string_view name) {
         auto replica = std::make_unique<R>();
-        attach_alongside(*replica, name);
+        zro_attach_alongside(*replica, name);
         return replica;
     }
 
 private:
     static void attach(detail::ClientNode& node, Replica& replica, std::string_view name);
-    void attach_alongside(Replica& other, std::string_view name);
+    void zro_attach_alongside(Replica& other, std::string_view name);
     /// Stops delivery to this object (idempotent, any thread). `operator delete` calls it.
     void detach();
 

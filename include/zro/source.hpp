@@ -6,7 +6,7 @@
 ///
 /// A Source is an ordinary object owned by your code. A `Host` shares it with
 /// `host.enable_remoting(source, "Name")`; from then on every change it reports through
-/// `notify_property_changed` / `notify_signal` is sent to all replicas, in order, batched per
+/// `zro_notify_property_changed` / `zro_notify_signal` is sent to all replicas, in order, batched per
 /// loop turn. A source may be shared by one host at a time.
 ///
 /// Thread contract: a remoted source belongs to its host's loop thread. Change it there (in a
@@ -66,22 +66,28 @@ public:
     /// Withdraws the source from its host, if it is still shared.
     virtual ~Source();
 
-    /// The class shape. Must not change while the source is shared.
-    virtual const Schema& schema() const = 0;
+    // The members a subclass implements or calls are named zro_*: .rep names may not start with
+    // zro_ (docs/IDL.md, "Reserved names"), so a generated class's properties, slots and signals
+    // can never override or hide them.
+
+    /// The class shape (`zro_schema()`). Must not change while the source is shared.
+    const Schema& schema() const { return zro_schema(); }
+    virtual const Schema& zro_schema() const = 0;
     /// The current value of property `index` (in `schema().properties()` order).
-    virtual Value property_value(std::size_t index) const = 0;
+    virtual Value zro_property_value(std::size_t index) const = 0;
     /// A replica asked to change property `index` (already type-checked; the mode allows it:
     /// READWRITE or READPUSH). Apply it (and notify) or throw `zro::Error` to refuse.
-    virtual void handle_write(std::size_t index, Value value) = 0;
+    virtual void zro_handle_write(std::size_t index, Value value) = 0;
     /// A replica called method `index` with type-checked `args`. Answer through `responder`,
     /// now or later. An exception thrown here becomes a `handler_failed` reply.
-    virtual void handle_call(std::size_t index, std::vector<Value> args, Responder responder) = 0;
+    virtual void zro_handle_call(std::size_t index, std::vector<Value> args, Responder responder) = 0;
 
     /// The model MODEL member `index` (in `schema().models()` order) holds now, or nullptr for
-    /// none. The host reads it when the source is shared and after `notify_model_replaced`;
+    /// none. The host reads it when the source is shared and after `zro_notify_model_replaced`;
     /// a model must outlive its place in the source (clear it, notify, then destroy it).
-    /// Default: none.
-    virtual ItemModel* model(std::size_t index) const;
+    /// Default: none. `model(index)` asks `zro_model(index)`.
+    ItemModel* model(std::size_t index) const { return zro_model(index); }
+    virtual ItemModel* zro_model(std::size_t index) const;
 
     /// True while a host shares this source.
     bool remoted() const noexcept { return link_ != nullptr; }
@@ -90,17 +96,17 @@ protected:
     /// Called by `host.enable_remoting(*this, name)` on the loop thread, before the source itself
     /// is shared: a generated source shares its CLASS sub-objects here (as "<name>.<property>").
     /// Default: nothing.
-    virtual void share_children(Host& host, const std::string& name);
-    /// Called when sharing failed after `share_children`: undo it. Default: nothing.
-    virtual void withdraw_children();
+    virtual void zro_share_children(Host& host, const std::string& name);
+    /// Called when sharing failed after `zro_share_children`: undo it. Default: nothing.
+    virtual void zro_withdraw_children();
 
     /// Report that property `index` now has `value` (call only when it really changed).
-    void notify_property_changed(std::size_t index, const Value& value);
+    void zro_notify_property_changed(std::size_t index, const Value& value);
     /// Report that signal `index` was emitted with `args`.
-    void notify_signal(std::size_t index, const std::vector<Value>& args);
+    void zro_notify_signal(std::size_t index, const std::vector<Value>& args);
     /// Report that MODEL member `index` holds another model now (or none): replicas follow it
     /// as a reset. Changes *inside* a model are reported by the model itself.
-    void notify_model_replaced(std::size_t index);
+    void zro_notify_model_replaced(std::size_t index);
 
 private:
     friend class detail::SourceLink;

@@ -9,6 +9,7 @@
 #include <zro/dynamic_replica.hpp>
 #include <zro/dynamic_source.hpp>
 #include <zro/error.hpp>
+#include <zro/external_type.hpp>
 #include <zro/host.hpp>
 #include <zro/item_model.hpp>
 #include <zro/list_model.hpp>

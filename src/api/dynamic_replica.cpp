@@ -37,7 +37,7 @@ PendingReply<Value> DynamicReplica::invoke(std::string_view method, std::vector<
                                                                                  ": expected " + def.params[a].type + ", got " +
                                                                                  args[a].to_string());
     }
-    return invoke_method(method, std::move(args), timeout);
+    return zro_invoke_method(method, std::move(args), timeout);
 }
 
 PendingReply<Value> DynamicReplica::set_property(std::string_view name_, Value value, std::chrono::milliseconds timeout) {
@@ -54,10 +54,10 @@ PendingReply<Value> DynamicReplica::set_property(std::string_view name_, Value v
             return PendingReply<Value>::failed(ErrorCode::bad_arguments, "property '" + def.name + "': expected " + def.type +
                                                                              ", got " + value.to_string());
     }
-    return write_property(name_, std::move(value), timeout);
+    return zro_write_property(name_, std::move(value), timeout);
 }
 
-std::vector<std::size_t> DynamicReplica::apply_snapshot(const Schema& schema, std::vector<Value> values) {
+std::vector<std::size_t> DynamicReplica::zro_apply_snapshot(const Schema& schema, std::vector<Value> values) {
     const bool same_shape = schema_ && schema_->signature() == schema.signature();
     auto old = std::move(values_);
     values_ = std::move(values);
@@ -72,16 +72,16 @@ std::vector<std::size_t> DynamicReplica::apply_snapshot(const Schema& schema, st
     return changed;
 }
 
-void DynamicReplica::notify_property_changed(std::size_t index) {
+void DynamicReplica::zro_notify_property_changed(std::size_t index) {
     property_changed_(schema_->properties()[index].name, values_[index]);
 }
 
-void DynamicReplica::apply_property(std::size_t index, Value value) {
+void DynamicReplica::zro_apply_property(std::size_t index, Value value) {
     values_[index] = std::move(value);
     property_changed_(schema_->properties()[index].name, values_[index]);
 }
 
-void DynamicReplica::apply_signal(std::size_t index, std::vector<Value> args) {
+void DynamicReplica::zro_apply_signal(std::size_t index, std::vector<Value> args) {
     signal_(schema_->signals()[index].name, args);
 }
 

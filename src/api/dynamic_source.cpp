@@ -17,7 +17,7 @@ void DynamicSource::set_model(std::string_view name, ItemModel* model) {
     if (!index) throw Error(ErrorCode::unknown_model, "class " + schema_.type_name() + " has no model '" + std::string(name) + "'");
     if (models_[*index] == model) return;
     models_[*index] = model;
-    notify_model_replaced(*index);
+    zro_notify_model_replaced(*index);
 }
 
 std::size_t DynamicSource::property_index_or_throw(std::string_view name) const {
@@ -43,7 +43,7 @@ void DynamicSource::set_property(std::string_view name, Value value) {
 void DynamicSource::store(std::size_t index, Value value) {
     if (values_[index] == value) return;  // notify only on change, as QtRO does
     // Notify first: if the host refuses the value (too large), the old value stays.
-    notify_property_changed(index, value);
+    zro_notify_property_changed(index, value);
     values_[index] = std::move(value);
 }
 
@@ -57,7 +57,7 @@ void DynamicSource::emit_signal(std::string_view name, std::vector<Value> args) 
     for (std::size_t a = 0; a < args.size(); ++a)
         if (!schema_.accepts(def.params[a].parsed_type, args[a]))
             schema_.check(def.params[a].parsed_type, args[a], "argument " + std::to_string(a + 1) + " of signal " + def.name);
-    notify_signal(*i, args);
+    zro_notify_signal(*i, args);
 }
 
 void DynamicSource::on_call(std::string_view method, CallHandler handler) {
@@ -74,7 +74,7 @@ void DynamicSource::on_write(std::string_view property, WriteHandler handler) {
     write_handlers_[property_index_or_throw(property)] = std::move(handler);
 }
 
-void DynamicSource::handle_write(std::size_t index, Value value) {
+void DynamicSource::zro_handle_write(std::size_t index, Value value) {
     if (write_handlers_[index]) {
         Value adjusted = write_handlers_[index](value);
         const PropertyDef& def = schema_.properties()[index];
@@ -85,7 +85,7 @@ void DynamicSource::handle_write(std::size_t index, Value value) {
     store(index, std::move(value));
 }
 
-void DynamicSource::handle_call(std::size_t index, std::vector<Value> args, Responder responder) {
+void DynamicSource::zro_handle_call(std::size_t index, std::vector<Value> args, Responder responder) {
     if (!call_handlers_[index]) {
         responder.fail("method '" + schema_.methods()[index].name + "' has no handler on the source");
         return;

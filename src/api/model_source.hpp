@@ -19,15 +19,15 @@ public:
         schema_.add_model(member_name, roles.empty() ? model.role_names() : std::move(roles));
     }
 
-    const Schema& schema() const override { return schema_; }
-    Value property_value(std::size_t index) const override {
+    const Schema& zro_schema() const override { return schema_; }
+    Value zro_property_value(std::size_t index) const override {
         throw Error(ErrorCode::unknown_property, "ItemModel has no property number " + std::to_string(index));
     }
-    void handle_write(std::size_t, Value) override { throw Error(ErrorCode::unknown_property, "ItemModel has no properties"); }
-    void handle_call(std::size_t, std::vector<Value>, Responder responder) override {
+    void zro_handle_write(std::size_t, Value) override { throw Error(ErrorCode::unknown_property, "ItemModel has no properties"); }
+    void zro_handle_call(std::size_t, std::vector<Value>, Responder responder) override {
         responder.fail("ItemModel has no methods", ErrorCode::unknown_method);
     }
-    ItemModel* model(std::size_t index) const override { return index == 0 ? &model_ : nullptr; }
+    ItemModel* zro_model(std::size_t index) const override { return index == 0 ? &model_ : nullptr; }
 
 private:
     ItemModel& model_;

@@ -85,7 +85,7 @@ std::unique_ptr<DynamicReplica> Node::acquire_dynamic(std::string_view name) {
 
 std::shared_ptr<ModelReplica> Node::acquire_model(std::string_view name, ModelOptions options) {
     std::shared_ptr<DynamicReplica> replica(new DynamicReplica());
-    ModelReplica& model = replica->expect_model(detail::ModelSource::member_name);
+    ModelReplica& model = replica->zro_expect_model(detail::ModelSource::member_name);
     if (options.cache_size > 0) model.set_cache_size(options.cache_size);
     model.set_roles(options.roles);  // before any window: the first fetch asks for these
     if (options.prefetch_rows > 0) model.set_window({}, 0, options.prefetch_rows);
@@ -167,11 +167,11 @@ std::size_t Host::reload_allow_list() {
 Registration Host::enable_remoting(Source& source, std::string_view name) {
     core_->exec([&] {
         // Sub-objects first, so a replica that sees the parent finds them already shared.
-        source.share_children(*this, std::string(name));
+        source.zro_share_children(*this, std::string(name));
         try {
             core_->host()->enable(source, name);
         } catch (...) {
-            source.withdraw_children();
+            source.zro_withdraw_children();
             throw;
         }
     });

@@ -43,7 +43,7 @@ void Replica::attach(detail::ClientNode& node, Replica& replica, std::string_vie
         throw Error(ErrorCode::bad_arguments, "object names must be 1-255 bytes without NUL");
     if (replica.core_) throw Error(ErrorCode::invalid_state, "this replica object was already acquired");
     auto rc = std::make_shared<detail::ReplicaCore>(node, replica, std::string(name));
-    if (const Schema* expected = replica.expected_schema()) {
+    if (const Schema* expected = replica.zro_expected_schema()) {
         rc->state = ReplicaState::defaulted;  // typed replicas start with their declared defaults
         rc->schema = std::shared_ptr<const Schema>(expected, [](const Schema*) {});
     }
@@ -52,8 +52,8 @@ void Replica::attach(detail::ClientNode& node, Replica& replica, std::string_vie
     node.exec([&] { node.add_replica(rc); });
 }
 
-void Replica::attach_alongside(Replica& other, std::string_view name) {
-    if (!core_) throw Error(ErrorCode::invalid_state, "acquire_alongside: this replica was never acquired");
+void Replica::zro_attach_alongside(Replica& other, std::string_view name) {
+    if (!core_) throw Error(ErrorCode::invalid_state, "zro_acquire_alongside: this replica was never acquired");
     attach(core_->node(), other, name);
 }
 
@@ -84,7 +84,7 @@ ReplicaState Replica::state() const noexcept { return core_->state; }
 const std::string& Replica::last_reason() const noexcept { return core_->reason; }
 const ReplicaStats& Replica::stats() const noexcept { return core_->stats; }
 const std::string& Replica::source_signature() const noexcept { return core_->signature; }
-const Schema* Replica::current_schema() const noexcept { return core_->schema.get(); }
+const Schema* Replica::zro_current_schema() const noexcept { return core_->schema.get(); }
 std::uint64_t Replica::last_seq() const noexcept { return core_->last_seq(); }
 
 std::optional<std::chrono::steady_clock::time_point> Replica::last_heard() const noexcept {
@@ -112,17 +112,17 @@ bool Replica::wait_for_source(std::chrono::milliseconds timeout) {
     return loop->wait_until([core] { return core->state == ReplicaState::valid; }, timeout);
 }
 
-PendingReply<Value> Replica::invoke_method(std::string_view method, std::vector<Value> args, std::chrono::milliseconds timeout) {
+PendingReply<Value> Replica::zro_invoke_method(std::string_view method, std::vector<Value> args, std::chrono::milliseconds timeout) {
     return core_->call(detail::wire::Invoke::code, method, Value(std::move(args)), timeout);
 }
 
-PendingReply<Value> Replica::write_property(std::string_view property, Value value, std::chrono::milliseconds timeout) {
+PendingReply<Value> Replica::zro_write_property(std::string_view property, Value value, std::chrono::milliseconds timeout) {
     return core_->call(detail::wire::Set::code, property, std::move(value), timeout);
 }
 
 // ---- MODEL members -------------------------------------------------------------------------------
 
-ModelReplica& Replica::model_member(std::string_view name) const {
+ModelReplica& Replica::zro_model_member(std::string_view name) const {
     const Schema* schema = core_ ? core_->schema.get() : nullptr;
     if (!schema) throw Error(ErrorCode::invalid_state, "replica has no schema yet (it was never initialized)");
     const auto i = schema->model_index(name);
@@ -161,7 +161,7 @@ void Replica::make_models(const Schema& schema) const {
     models_ = std::move(next);
 }
 
-ModelReplica& Replica::expect_model(std::string_view name) {
+ModelReplica& Replica::zro_expect_model(std::string_view name) {
     for (auto& m : models_)
         if (m->name() == name) return *m;
     models_.push_back(std::unique_ptr<ModelReplica>(

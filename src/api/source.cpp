@@ -9,20 +9,20 @@ Source::~Source() {
     if (link_) link_->engine().disable(link_->object().name);
 }
 
-void Source::share_children(Host&, const std::string&) {}
-void Source::withdraw_children() {}
+void Source::zro_share_children(Host&, const std::string&) {}
+void Source::zro_withdraw_children() {}
 
-void Source::notify_property_changed(std::size_t index, const Value& value) {
+void Source::zro_notify_property_changed(std::size_t index, const Value& value) {
     if (link_) link_->property_changed(index, value);
 }
 
-void Source::notify_signal(std::size_t index, const std::vector<Value>& args) {
+void Source::zro_notify_signal(std::size_t index, const std::vector<Value>& args) {
     if (link_) link_->signal_emitted(index, args);
 }
 
-ItemModel* Source::model(std::size_t) const { return nullptr; }
+ItemModel* Source::zro_model(std::size_t) const { return nullptr; }
 
-void Source::notify_model_replaced(std::size_t index) {
+void Source::zro_notify_model_replaced(std::size_t index) {
     if (link_) link_->engine().model_replaced(link_->object(), index);
 }
 

@@ -30,6 +30,7 @@
 //     method server_slot(bool) void
 //
 // whose signature is 0e72a8443efa7f05 (pinned by tests/unit/schema_test.cpp).
+#include <zro/external_type.hpp>  // detail::fnv1a64_digits, shared with generated code
 #include <zro/schema.hpp>
 
 namespace zro {
@@ -47,15 +48,8 @@ std::string joined_types(const std::vector<Parameter>& params) {
 }
 
 std::string fnv1a64_hex(std::string_view text) {
-    std::uint64_t h = 14695981039346656037ULL;
-    for (char c : text) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 1099511628211ULL;
-    }
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out(16, '0');
-    for (int i = 15; i >= 0; --i, h >>= 4) out[static_cast<std::size_t>(i)] = hex[h & 15];
-    return out;
+    const auto digits = detail::fnv1a64_digits({text});
+    return std::string(digits.data(), digits.size());
 }
 
 } // namespace

@@ -72,22 +72,22 @@ public:
     BenchReplica() = default;
 
     zro::PendingReply<zro::Value> call(std::string_view method, std::vector<zro::Value> args) {
-        return invoke_method(method, std::move(args), 30s);
+        return zro_invoke_method(method, std::move(args), 30s);
     }
 
 protected:
-    const zro::Schema* expected_schema() const noexcept override { return expected; }
-    std::vector<std::size_t> apply_snapshot(const zro::Schema&, std::vector<zro::Value> values) override {
+    const zro::Schema* zro_expected_schema() const noexcept override { return expected; }
+    std::vector<std::size_t> zro_apply_snapshot(const zro::Schema&, std::vector<zro::Value> values) override {
         values_ = std::move(values);
         if (on_v && !values_.empty() && values_[0].is_integer()) on_v(values_[0].as<std::int64_t>());
         return {};
     }
-    void notify_property_changed(std::size_t) override {}
-    void apply_property(std::size_t index, zro::Value value) override {
+    void zro_notify_property_changed(std::size_t) override {}
+    void zro_apply_property(std::size_t index, zro::Value value) override {
         if (index == 0 && on_v) on_v(value.as<std::int64_t>());
         if (index < values_.size()) values_[index] = std::move(value);
     }
-    void apply_signal(std::size_t, std::vector<zro::Value>) override {}
+    void zro_apply_signal(std::size_t, std::vector<zro::Value>) override {}
 
 private:
     std::vector<zro::Value> values_;
@@ -100,13 +100,13 @@ class TypedPropSource : public zro::Source {
 public:
     explicit TypedPropSource(zro::Schema s) : schema_(std::move(s)) {}
     ~TypedPropSource() override = default;
-    const zro::Schema& schema() const override { return schema_; }
-    zro::Value property_value(std::size_t) const override { return zro::Value(v_); }
-    void handle_write(std::size_t, zro::Value value) override { set_v(value.as<std::int64_t>()); }
-    void handle_call(std::size_t, std::vector<zro::Value>, zro::Responder r) override { r.fail("no methods"); }
+    const zro::Schema& zro_schema() const override { return schema_; }
+    zro::Value zro_property_value(std::size_t) const override { return zro::Value(v_); }
+    void zro_handle_write(std::size_t, zro::Value value) override { set_v(value.as<std::int64_t>()); }
+    void zro_handle_call(std::size_t, std::vector<zro::Value>, zro::Responder r) override { r.fail("no methods"); }
     void set_v(std::int64_t value) {
         if (value == v_) return;
-        notify_property_changed(0, zro::Value(value));
+        zro_notify_property_changed(0, zro::Value(value));
         v_ = value;
     }
 

@@ -367,8 +367,8 @@ TEST(RepParser, RejectsInvalidInputWithCompilerStyleMessages) {
         {"class Foo\n{\nPROP(QPoint p)\n}",
          "t.rep:3:6: error: unknown type 'QPoint' (no standard mapping: declare a POD with the fields you need)"},
         {"class Foo {\nPROP(Nope p)\n}",
-         "t.rep:2:6: error: unknown type 'Nope' (declare it as an ENUM, a POD or a class in this file, or #include its header and "
-         "USE_ENUM it)"},
+         "t.rep:2:6: error: unknown type 'Nope' (declare it in this file, or #include the C++ header that declares it: an enum "
+         "with USE_ENUM, another type with zro::external_type<Nope>)"},
         {"class Foo\n{\nPROP(int a = \"x\")\n}", "t.rep:3:14: error: default value '\"x\"' does not fit type 'int32'"},
         {"class Foo\n{\nPROP(int a READONLY READONLY)\n}", "t.rep:3:21: error: READONLY is given twice"},
         {"ENUM E {A, A}", "t.rep:1:12: error: duplicate enumerator 'A' in enum 'E' (first at 1:9)"},
@@ -380,12 +380,23 @@ TEST(RepParser, RejectsInvalidInputWithCompilerStyleMessages) {
         {"class Foo {\nPROP(int a)\nPROP(bool a)\n}", "t.rep:3:1: error: duplicate property 'a' in class Foo"},
         {"class Foo {\nPROP(int timeZone)\nSLOT(void setTimeZone(int))\n}",
          "t.rep:3:1: error: generated name 'set_time_zone' of slot 'setTimeZone' collides with property 'timeZone'; rename one of them"},
-        {"class Foo {\nPROP(int state)\n}",
-         "t.rep:2:1: error: generated name 'state' of property 'state' collides with zro's own member 'state'; rename one of them"},
+        {"class Foo {\nENUM signature {A}\n}",
+         "t.rep:2:1: error: generated name 'signature' of enum 'signature' collides with the generated member FooInterface::signature; "
+         "rename one of them"},
+        {"class Foo {\nPROP(int x PERSISTED)\nSLOT(void savePersisted())\n}",
+         "t.rep:3:1: error: generated name 'save_persisted' of slot 'savePersisted' collides with the generated member "
+         "FooReplica::save_persisted (the class has PERSISTED properties); rename one of them"},
+        {"#include <QtCore>\nclass Foo {\nPROP(Widget w)\n}",
+         "t.rep:3:6: error: unknown type 'Widget' (declare it in this file, or #include the C++ header that declares it: an enum "
+         "with USE_ENUM, another type with zro::external_type<Widget>)"},
+        {"#include \"x.h\"\nclass Foo {\nPROP(QQuaternion r)\n}",
+         "t.rep:3:6: error: unknown type 'QQuaternion' (a Qt type with no zro meaning: declare a POD with the fields you need)"},
+        {"#include \"x.h\"\nclass Foo {\nPROP(QMap<Ext, int> m)\n}",
+         "t.rep:3:11: error: map keys must be strings, numbers, bools, enums, flags or lists of them, not 'Ext'"},
         {"class Foo {\nFLAG(F Nope)\n}", "t.rep:2:1: error: FLAG F: unknown enum 'Nope' (declare the ENUM first, in the same scope 'Foo')"},
         {"class Foo {\nSLOT(int f(int a = 1, int b))\n}",
          "t.rep:2:23: error: parameter 2 of SLOT 'f' needs a default value: it follows one that has one"},
-        {"class Foo {\nPROP(QMap<QVariant,int> m)\n}", "t.rep:2:11: error: map keys must be strings, numbers, bools, enums or lists of them, not 'QVariant'"},
+        {"class Foo {\nPROP(QMap<QVariant,int> m)\n}", "t.rep:2:11: error: map keys must be strings, numbers, bools, enums, flags or lists of them, not 'QVariant'"},
         {"class Foo {\nPROP(QList<int,int> m)\n}", "t.rep:2:6: error: 'QList' takes 1 type argument, got 2"},
         {"class Foo {\nPROP(QList<int m)\n}", "t.rep:2:16: error: expected ',' or '>' in the type arguments of 'QList', found 'm'"},
         {"class Foo {\nPROP(int* p)\n}", "t.rep:2:9: error: pointer types are not supported ('int *')"},
@@ -412,11 +423,10 @@ TEST(RepParser, RejectsInvalidInputWithCompilerStyleMessages) {
         {"class A { PROP(int a) } #include <x>", "t.rep:1:25: error: '#' must start a line (a preprocessor line or #HEADER / #FOOTER)"},
         {"class Foo {\nCLASS c(Foo)\n}", "t.rep:2:9: error: CLASS c(Foo): class 'Foo' must be declared before class 'Foo'"},
         {"class Foo {\nCLASS c(Bar)\n}",
-         "t.rep:2:9: error: unknown type 'Bar' (declare it as an ENUM, a POD or a class in this file, or #include its header and USE_ENUM it)"},
+         "t.rep:2:9: error: unknown type 'Bar' (declare it in this file, or #include the C++ header that declares it: an enum with "
+         "USE_ENUM, another type with zro::external_type<Bar>)"},
         {"POD P(int a)\nclass Foo {\nCLASS c(P)\n}", "t.rep:3:9: error: CLASS c(P): 'P' is not a class of this file"},
         {"class A {}\nclass Foo {\nSLOT(void f(A a))\n}", "t.rep:3:13: error: SLOT parameters cannot be CLASS sub-objects"},
-        {"class Foo {\nPROP(int acquired)\n}",
-         "t.rep:2:1: error: generated name 'acquired' of property 'acquired' collides with zro's own member 'acquired'; rename one of them"},
         {"@", "t.rep:1:1: error: unexpected character '@'"},
     };
     for (const auto& [text, message] : cases) EXPECT_EQ(error_of(text), message) << text;
@@ -432,9 +442,37 @@ TEST(RepParser, UnreadableFileIsAnErrorToo) {
 }
 
 TEST(RepParser, GettersMayHideInformationalReplicaMembersWithAWarning) {
-    auto d = parse("class Foo {\nPROP(QString name)\n}");
-    ASSERT_EQ(d.warnings.size(), 1u);
+    auto d = parse("class Foo {\nPROP(QString name)\nPROP(int schema)\n}");
+    ASSERT_EQ(d.warnings.size(), 2u);
     EXPECT_EQ(d.warnings[0].to_string(),
-              "t.rep:2:1: warning: property 'name': its getter hides zro::Replica::name() in FooReplica (call "
+              "t.rep:2:1: warning: property 'name': FooReplica::name() hides zro::Replica::name() (call "
               "replica.zro::Replica::name() for the base)");
+    EXPECT_EQ(d.warnings[1].to_string(),
+              "t.rep:3:1: warning: property 'schema': FooSource::schema() hides zro::Source::schema() (call "
+              "source.zro::Source::schema() for the base)");
+}
+
+TEST(RepParser, NamesOfZrosMachineryAreFreeForUserMembers) {
+    // Once reserved (zro's members had these names); now zro's are zro_*, and these compile.
+    auto d = parse("class Foo {\nENUM state {A}\nPROP(state state)\nPROP(int acquired)\nSLOT(int handleCall(int i))\n"
+                   "SIGNAL(propertyValue())\nPROP(int x)\nSLOT(int x_())\n}");
+    EXPECT_EQ(d.classes.at(0).properties.size(), 3u);
+}
+
+TEST(RepParser, TypesFromAnIncludedHeaderPassThrough) {
+    auto d = parse("#include \"temperature.h\"\nclass Foo {\nPROP(Temperature t = 20.5)\nSLOT(Temperature::Ptr p())\n"
+                   "SIGNAL(s(const QList<ExtPOD> &pods))\n}");
+    EXPECT_EQ(d.classes.at(0).properties.at(0).type.name, "Temperature");
+    try {
+        (void)zro::idl::to_schema(d, "Foo");
+        FAIL() << "to_schema cannot know Temperature's schema type";
+    } catch (const zro::idl::ParseError& e) {
+        EXPECT_EQ(e.message(), "class Foo uses Temperature, a type from a C++ header: its schema type is known only to C++ "
+                               "(zro::external_type); take the schema from FooInterface::static_schema()");
+    }
+}
+
+TEST(RepParser, AFlagIsAMapKey) {
+    auto d = parse("ENUM P {A = 1, B = 2}\nFLAG(Ps P)\nPOD V(int x)\nclass Foo {\nPROP(QMap<Ps, V> m)\n}");
+    EXPECT_EQ(zro::idl::to_schema(d, "Foo").properties().at(0).type, "map<int32,V>");
 }

@@ -91,7 +91,7 @@ TEST_F(Zroc, LeavesAnUnchangedHeaderAlone) {
     EXPECT_EQ(fs::last_write_time(header), older);
     write("a.rep", "class A { PROP(int x = 2) }\n");
     ASSERT_EQ(zroc(rep + " -o " + dir_.string()).code, 0);
-    EXPECT_NE(read(header).find("x_ = 2"), std::string::npos);
+    EXPECT_NE(read(header).find("zro_prop_x = 2"), std::string::npos);
 }
 
 TEST_F(Zroc, ErrorsLookLikeACompilersAndExitWithOne) {
@@ -139,4 +139,28 @@ TEST_F(Zroc, CompilesTheRepFilesInTests) {
         auto r = zroc(e.path().string() + " -o " + dir_.string());
         EXPECT_EQ(r.code, 0) << e.path() << "\n" << r.output;
     }
+}
+
+TEST_F(Zroc, ExternalTypesAndQtAttributes) {
+    const std::string rep = write("ext.rep",
+                                  "#include \"temperature.h\"\nclass Q_DECL_EXPORT Oven {\nPROP(Temperature t)\nSLOT(bool on())\n}\n");
+    auto r = zroc(rep + " -o " + dir_.string());
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find("ext.rep:2:1: warning: 'Q_DECL_EXPORT' on class Oven dropped: it is Qt's (use your own export macro)"),
+              std::string::npos)
+        << r.output;
+    const std::string header = read(dir_ / "rep_ext_merged.h");
+    EXPECT_EQ(header.find("Q_DECL_EXPORT"), std::string::npos);
+    EXPECT_NE(header.find("static_assert(::zro::is_external_type<Temperature>"), std::string::npos);
+    EXPECT_NE(header.find("::zro::external_type<Temperature>::schema_type"), std::string::npos);
+
+    // Its signature needs the C++ schema_type: zroc says so instead of printing a wrong one.
+    auto sig = zroc(rep + " --print-signature");
+    EXPECT_EQ(sig.code, 0);
+    EXPECT_NE(sig.output.find("Oven (computed by the C++ compiler from zro::external_type<Temperature>)\n"), std::string::npos)
+        << sig.output;
+    auto canon = zroc(rep + " --print-canonical Oven");
+    EXPECT_EQ(canon.code, 1);
+    EXPECT_NE(canon.output.find("ext.rep:2:1: error: class Oven uses Temperature, a type from a C++ header"), std::string::npos)
+        << canon.output;
 }

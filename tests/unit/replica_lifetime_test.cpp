@@ -46,19 +46,19 @@ public:
     }
 
 protected:
-    const zro::Schema* expected_schema() const noexcept override {
+    const zro::Schema* zro_expected_schema() const noexcept override {
         static const zro::Schema schema = ticker_schema();
         return &schema;
     }
-    std::vector<std::size_t> apply_snapshot(const zro::Schema&, std::vector<zro::Value>) override { return {}; }
-    void notify_property_changed(std::size_t) override {}
-    void apply_property(std::size_t, zro::Value value) override {
+    std::vector<std::size_t> zro_apply_snapshot(const zro::Schema&, std::vector<zro::Value>) override { return {}; }
+    void zro_notify_property_changed(std::size_t) override {}
+    void zro_apply_property(std::size_t, zro::Value value) override {
         if (destroying_) ++calls_into_destroyed;
         std::this_thread::sleep_for(100us);  // a slow callback: widens the window for a race
         seen_.push_back(value.as<std::int64_t>());
         ++delivered;
     }
-    void apply_signal(std::size_t, std::vector<zro::Value>) override {}
+    void zro_apply_signal(std::size_t, std::vector<zro::Value>) override {}
 
 private:
     std::atomic<bool> destroying_{false};

@@ -166,7 +166,7 @@ void ReplicaCore::start_acquire(Link& link) {
 }
 
 void ReplicaCore::send_acquire(Link& link) {
-    const Schema* expected = owner_ ? owner_->expected_schema() : nullptr;
+    const Schema* expected = owner_ ? owner_->zro_expected_schema() : nullptr;
     request_id_ = link.next_request_id();
     link.track_request(request_id_, this);
     Writer w;
@@ -216,7 +216,7 @@ void ReplicaCore::on_snapshot(Link& from, Decoded<Snapshot>& answer) {
         seq = m->seq;
         signals = m->signals;
         sig = m->signature;
-        const Schema* expected = owner_->expected_schema();
+        const Schema* expected = owner_->zro_expected_schema();
         if (expected && expected->signature() != sig) {
             sync_ = Sync::idle;
             signature = sig;
@@ -286,7 +286,7 @@ void ReplicaCore::on_snapshot(Link& from, Decoded<Snapshot>& answer) {
     last_heard_ = Loop::Clock::now();
     ++stats.snapshots;
     auto self = shared_from_this();  // user callbacks may destroy the replica
-    const auto changed = owner_->apply_snapshot(*schema, std::move(values));
+    const auto changed = owner_->zro_apply_snapshot(*schema, std::move(values));
     fetches_.clear();  // answers to earlier fetches belong to the state this snapshot replaces
     if (!schema->models().empty()) owner_->reset_models(*schema, models, seq);
     // Valid first, then callbacks: a callback that calls a method must find the replica usable.
@@ -296,7 +296,7 @@ void ReplicaCore::on_snapshot(Link& from, Decoded<Snapshot>& answer) {
         initialized_cbs();
     }
     for (std::size_t i : changed)
-        if (owner_) owner_->notify_property_changed(i);
+        if (owner_) owner_->zro_notify_property_changed(i);
     for (std::size_t i = 0; owner_ && i < owner_->model_count(); ++i) owner_->model_after_snapshot(i);
     if (owner_) drain_buffer();
 }
@@ -449,7 +449,7 @@ bool ReplicaCore::apply_events(EventsReader& events) {
         if (event.kind == event_property) {
             if (index >= props.size() || !schema->accepts(props[index].parsed_type, event.data)) { malformed("bad property event"); continue; }
             ++stats.deltas_applied;
-            owner_->apply_property(index, std::move(event.data));
+            owner_->zro_apply_property(index, std::move(event.data));
         } else if (event.kind == event_signal) {
             ++signals_;
             if (index >= sigs.size() || !event.data.is_list() || event.data.as_list().size() != sigs[index].params.size()) {
@@ -457,7 +457,7 @@ bool ReplicaCore::apply_events(EventsReader& events) {
                 continue;
             }
             ++stats.signals_delivered;
-            owner_->apply_signal(index, std::move(event.data.as_list()));
+            owner_->zro_apply_signal(index, std::move(event.data.as_list()));
         } else if (event.kind == event_model) {
             if (index >= schema->models().size()) { malformed("bad model event"); continue; }
             if (!owner_->apply_model_event(index, event.data, seq)) {

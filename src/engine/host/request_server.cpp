@@ -114,7 +114,7 @@ void HostEngine::send_snapshot(const std::string& rid, const Value& req, HostedO
     snapshot.models = model_states(obj);
     scratch_.clear();
     snapshot.encode_with(scratch_, static_cast<std::uint32_t>(schema.properties().size()),
-                         [&](std::size_t i) { return obj.source->property_value(i); });
+                         [&](std::size_t i) { return obj.source->zro_property_value(i); });
     ++stats_.snapshots_served;
     if (scratch_.size() > options_.max_message_size) {
         send_error(rid, req, ErrorCode::too_large, "snapshot of '" + obj.name + "' exceeds max_message_size");
@@ -158,7 +158,7 @@ void HostEngine::on_request(const std::string& rid, const Value&, Invoke& m) {
     core->method = *index;
     Responder responder(core);
     try {
-        obj->source->handle_call(*index, list, std::move(responder));
+        obj->source->zro_handle_call(*index, list, std::move(responder));
     } catch (const std::exception& e) {
         // The Responder was moved into the handler; if the handler threw before answering,
         // answer here (a Responder destroyed unanswered has already sent "dropped").
@@ -214,7 +214,7 @@ void HostEngine::on_request(const std::string& rid, const Value&, wire::Set& m) 
     if (!schema.accepts(def.parsed_type, value))
         return reply(ErrorCode::bad_arguments, "property '" + prop + "': expected " + def.type + ", got " + value.to_string());
     try {
-        obj->source->handle_write(*index, value);
+        obj->source->zro_handle_write(*index, value);
     } catch (const Error& e) {
         return reply(e.code() == ErrorCode::bad_arguments ? e.code() : ErrorCode::handler_failed, e.what());
     } catch (const std::exception& e) {
