@@ -60,7 +60,7 @@ struct ModelOptions {
     /// Rows held per parent (see ModelReplica::set_cache_size); 0: the default, 1000.
     std::size_t cache_size = 0;
     /// The roles this replica reads (see ModelReplica::set_roles); empty: every role.
-    std::vector<std::string> roles;
+    std::vector<std::string> roles{};
 };
 
 } // namespace zro
