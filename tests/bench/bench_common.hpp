@@ -167,6 +167,25 @@ private:
 constexpr int big_props = 1000;
 constexpr std::size_t blob_bytes = 1u << 20;
 
+/// Case 8's client: a warm-up `view_once(ns)` (not timed), then `iters` timed ones; the
+/// "MODEL first_ns=… median_ns=… ok=… hwm_kib=…" line. `view_once` returns whether every row of
+/// the window was shown and sets `ns` to how long it took.
+template <class ViewOnce> std::string model_view_line(int iters, ViewOnce view_once) {
+    std::vector<std::int64_t> times;
+    int ok = 0;
+    for (int i = -1; i < iters; ++i) {
+        std::int64_t ns = 0;
+        const bool shown = view_once(ns);
+        if (i < 0) continue;
+        times.push_back(ns);
+        ok += shown ? 1 : 0;
+    }
+    std::ostringstream os;
+    os << "MODEL first_ns=" << (times.empty() ? 0 : times.front()) << " median_ns=" << percentile(times, 0.5)
+       << " ok=" << ok << " hwm_kib=" << status_kib("VmHWM");
+    return os.str();
+}
+
 /// Case 8: the shared list's size and the rows a replica views.
 constexpr std::int64_t model_rows = 1000000;
 constexpr std::int64_t model_window = 100;

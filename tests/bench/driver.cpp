@@ -259,26 +259,40 @@ Run run_prop(const std::string& impl, const std::string& config, int k, std::int
     return run;
 }
 
-// ---- case 8: item models ----------------------------------------------------------------------
+// ---- clients that time a job `iters` times (cases 4 and 8) ----------------------------------
 
-/// Acquire (live connection) -> the first model_window rows of the million shown, `iters` times.
-Run run_model_first(const std::string& impl, const std::string& config, int iters) {
+/// Starts a source with `source_args` and a client with `client_args` (plus --url), sends go and
+/// reads the client's `tag` line: first_ns, median_ns and ok (runs that succeeded, of `iters`).
+/// `more` adds what a case reads beyond those, from the source process and the line's fields.
+Run run_timed_client(const std::string& impl, const std::string& config, std::vector<std::string> source_args,
+                     std::vector<std::string> client_args, const std::string& tag, int iters,
+                     const std::function<void(Run&, Process& src, const Metrics&)>& more) {
     Run run{config, impl, 0, {}, ""};
-    auto src = spawn(impl, {"--role", "source", "--case", "model"});
+    auto src = spawn(impl, std::move(source_args));
     auto ready = wait_ready(*src);
     if (!ready) { run.note = "source did not start"; return run; }
-    auto cl = spawn(impl, {"--role", "client", "--case", "model", "--url", ready->url, "--iters", std::to_string(iters)});
+    client_args.insert(client_args.end(), {"--url", ready->url});
+    auto cl = spawn(impl, std::move(client_args));
     auto r = reply(*cl, "READY", Clock::now() + 30s);
     if (!r || r->rfind("READY", 0) != 0) { run.note = "client did not start"; return run; }
     cl->send("go");
-    auto l = reply(*cl, "MODEL", Clock::now() + 120s);
-    if (!l || l->rfind("MODEL", 0) != 0) { run.note = "no result: " + l.value_or("timeout"); return run; }
+    auto l = reply(*cl, tag, Clock::now() + 120s);
+    if (!l || l->rfind(tag, 0) != 0) { run.note = "no result: " + l.value_or("timeout"); return run; }
     const auto fm = fields(*l);
     run.m["ok"] = f(fm, "ok") == iters ? 1 : 0;
     run.m["median_us"] = f(fm, "median_ns") / 1e3;
     run.m["first_us"] = f(fm, "first_ns") / 1e3;
-    run.m["src_rss_mib"] = mib_of(src->pid(), "VmRSS");
+    more(run, *src, fm);
     return run;
+}
+
+// ---- case 8: item models ----------------------------------------------------------------------
+
+/// Acquire (live connection) -> the first model_window rows of the million shown, `iters` times.
+Run run_model_first(const std::string& impl, const std::string& config, int iters) {
+    return run_timed_client(impl, config, {"--role", "source", "--case", "model"},
+                            {"--role", "client", "--case", "model", "--iters", std::to_string(iters)}, "MODEL", iters,
+                            [](Run& run, Process& src, const Metrics&) { run.m["src_rss_mib"] = mib_of(src.pid(), "VmRSS"); });
 }
 
 /// The source changes rows of the replica's window at full speed, `batch` per turn.
@@ -342,24 +356,13 @@ Run run_rpc(const std::string& impl, const std::string& config, const std::strin
 // ---- case 4: time to initialize -----------------------------------------------------------------
 
 Run run_init(const std::string& impl, const std::string& config, const std::string& payload, int iters, bool reuse) {
-    Run run{config, impl, 0, {}, ""};
-    auto src = spawn(impl, {"--role", "source", "--case", "init", "--payload", payload});
-    auto ready = wait_ready(*src);
-    if (!ready) { run.note = "source did not start"; return run; }
-    auto cl = spawn(impl, {"--role", "client", "--case", "init", "--url", ready->url, "--payload", payload, "--iters",
-                           std::to_string(iters), "--reuse", reuse ? "1" : "0"});
-    auto r = reply(*cl, "READY", Clock::now() + 30s);
-    if (!r || r->rfind("READY", 0) != 0) { run.note = "client did not start"; return run; }
-    cl->send("go");
-    auto l = reply(*cl, "INIT", Clock::now() + 120s);
-    if (!l || l->rfind("INIT", 0) != 0) { run.note = "no result: " + l.value_or("timeout"); return run; }
-    const auto fm = fields(*l);
-    run.m["ok"] = f(fm, "ok") == iters ? 1 : 0;
-    run.m["median_us"] = f(fm, "median_ns") / 1e3;
-    run.m["first_us"] = f(fm, "first_ns") / 1e3;
-    run.m["client_hwm_mib"] = f(fm, "hwm_kib") / 1024.0;
-    run.m["src_hwm_mib"] = mib_of(src->pid(), "VmHWM");
-    return run;
+    return run_timed_client(impl, config, {"--role", "source", "--case", "init", "--payload", payload},
+                            {"--role", "client", "--case", "init", "--payload", payload, "--iters", std::to_string(iters),
+                             "--reuse", reuse ? "1" : "0"},
+                            "INIT", iters, [](Run& run, Process& src, const Metrics& fm) {
+                                run.m["client_hwm_mib"] = f(fm, "hwm_kib") / 1024.0;
+                                run.m["src_hwm_mib"] = mib_of(src.pid(), "VmHWM");
+                            });
 }
 
 // ---- statistics and output ----------------------------------------------------------------------

@@ -30,7 +30,9 @@ bool shown(const zro::ModelReplica& model, std::int64_t row, std::int64_t& value
 /// Whether every row of the window is shown.
 bool window_shown(const zro::ModelReplica& model) {
     std::int64_t v;
-    return shown(model, model_window - 1, v) && shown(model, 0, v);
+    for (std::int64_t row = 0; row < model_window; ++row)
+        if (!shown(model, row, v)) return false;
+    return true;
 }
 
 zro::ModelOptions window_options() {
@@ -140,18 +142,7 @@ int run_model_client(const Args& a) {
     while (std::getline(std::cin, line)) {
         if (line == "quit") break;
         if (line == "stat") { say(stat_line()); continue; }
-        if (line != "go") continue;
-        std::vector<std::int64_t> times;
-        int ok = 0;
-        for (int i = -1; i < iters; ++i) {  // iteration -1 warms the connection up
-            std::int64_t ns = 0;
-            const bool shown_all = view_once(ns);
-            if (i < 0) continue;
-            times.push_back(ns);
-            ok += shown_all ? 1 : 0;
-        }
-        say("MODEL first_ns=", times.front(), " median_ns=", percentile(times, 0.5), " ok=", ok,
-            " hwm_kib=", status_kib("VmHWM"));
+        if (line == "go") say(model_view_line(iters, view_once));
     }
     return 0;
 }

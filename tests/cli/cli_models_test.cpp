@@ -76,17 +76,7 @@ TEST(CliModels, InspectShowsModelsAndTheirRepServesTheSameSignature) {
 
     // The printed .rep served again has the same signature (models and all).
     r = zro(p.at({"inspect", "Playlist", "--rep"}));
-    const std::string copy = ::testing::TempDir() + "/zro_cli_playlist_copy.rep";
-    {
-        FILE* f = std::fopen(copy.c_str(), "w");
-        ASSERT_TRUE(f);
-        std::fputs(r.out.c_str(), f);
-        std::fclose(f);
-    }
-    Process again("zro serve copy", {zro_bin, "serve", copy, "--url", "tcp://127.0.0.1:0"});
-    auto line = again.wait_for([](const std::string& s) { return contains(s, "serving"); }, 10s);
-    ASSERT_TRUE(line) << again.tail();
-    EXPECT_EQ(json(line->text).at("signature"), j.at("signature")) << r.out;
+    EXPECT_EQ(Value(signature_when_served(r.out, "zro_cli_playlist_copy.rep")), j.at("signature")) << r.out;
 }
 
 TEST(CliModels, GetPrintsRowsRolesChildrenAndJson) {

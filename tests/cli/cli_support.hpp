@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -116,6 +117,26 @@ inline bool stderr_has(const Process& p, const std::string& needle) {
         std::this_thread::sleep_for(50ms);
     }
     return false;
+}
+
+/// The signature `zro serve` reports for a .rep given as text (`file` names the temporary copy),
+/// or "" (with a test failure) when it did not start serving.
+inline std::string signature_when_served(const std::string& rep_text, const std::string& file) {
+    const std::string path = ::testing::TempDir() + "/" + file;
+    FILE* f = std::fopen(path.c_str(), "w");
+    if (!f) {
+        ADD_FAILURE() << "cannot write " << path;
+        return "";
+    }
+    std::fputs(rep_text.c_str(), f);
+    std::fclose(f);
+    Process served("zro serve " + file, {zro_bin, "serve", path, "--url", "tcp://127.0.0.1:0"});
+    auto line = served.wait_for([](const std::string& s) { return contains(s, "serving"); }, 10s);
+    if (!line) {
+        ADD_FAILURE() << "zro serve " << file << " did not start: " << served.tail();
+        return "";
+    }
+    return json(line->text).at("signature").as_string();
 }
 
 /// `zro serve FILE.rep` on a free port; `url` once it printed its "serving" line.

@@ -280,17 +280,7 @@ TEST_F(Cli, InspectShowsRepTextValuesAndItsRepServesTheSameSignature) {
     // The printed .rep, served again, has the same signature.
     r = zro(at({"inspect", "Mock", "--rep"}));
     ASSERT_EQ(r.code, 0) << r;
-    const std::string copy = ::testing::TempDir() + "/zro_cli_copy.rep";
-    {
-        FILE* f = std::fopen(copy.c_str(), "w");
-        ASSERT_TRUE(f);
-        std::fputs(r.out.c_str(), f);
-        std::fclose(f);
-    }
-    Process again("zro serve copy", {zro_bin, "serve", copy, "--url", "tcp://127.0.0.1:0"});
-    auto line = again.wait_for([](const std::string& s) { return contains(s, "serving"); }, 10s);
-    ASSERT_TRUE(line) << again.tail();
-    EXPECT_EQ(json(line->text).at("signature"), Value(signature)) << r.out;
+    EXPECT_EQ(signature_when_served(r.out, "zro_cli_copy.rep"), signature) << r.out;
 }
 
 TEST_F(Cli, GetPrintsValues) {

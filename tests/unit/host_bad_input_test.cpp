@@ -54,6 +54,24 @@ zro::ErrorCode code_of(const zro::Value& reply) {
     return static_cast<zro::ErrorCode>(reply.at(2).as<int>());
 }
 
+/// A request the host must refuse, as bytes, and the code it must answer with.
+struct BadRequest {
+    const char* what;
+    std::string bytes;
+    zro::ErrorCode expected;
+};
+
+/// Sends each request over `raw` and expects its error code and a message.
+void expect_refused(RawClient& raw, zro::Host& host, const std::vector<BadRequest>& cases) {
+    for (const auto& c : cases) {
+        raw.send_bytes(c.bytes);
+        auto reply = raw.recv(host);
+        ASSERT_TRUE(reply) << c.what << ": no reply";
+        EXPECT_EQ(code_of(*reply), c.expected) << c.what << ": " << reply->to_string();
+        EXPECT_TRUE(reply->at(3).is_string()) << c.what;
+    }
+}
+
 } // namespace
 
 TEST(HostBadInput, EveryMalformedRequestGetsAnErrorAndTheHostKeepsServing) {
@@ -66,13 +84,8 @@ TEST(HostBadInput, EveryMalformedRequestGetsAnErrorAndTheHostKeepsServing) {
     auto reg = host.enable_remoting(src, "Calc");
     RawClient raw(host.url());
 
-    struct Case {
-        const char* what;
-        std::string bytes;
-        zro::ErrorCode expected;
-    };
     using V = zro::Value;
-    const std::vector<Case> cases = {
+    expect_refused(raw, host, {
         {"random bytes", std::string("\xc1\xc1\xc1", 3), zro::ErrorCode::malformed_message},
         {"huge array header", std::string("\xdd\xff\xff\xff\xff", 5), zro::ErrorCode::malformed_message},
         {"trailing bytes", wire::encode(V{6, 1}) + "x", zro::ErrorCode::malformed_message},
@@ -91,14 +104,7 @@ TEST(HostBadInput, EveryMalformedRequestGetsAnErrorAndTheHostKeepsServing) {
         {"unknown property", wire::encode(V{4, 7, "Calc", 0, "nope", 5}), zro::ErrorCode::unknown_property},
         {"oversized", wire::encode(V{3, 7, "Calc", 0, "add", V{std::string(70000, 'x'), 1}}), zro::ErrorCode::too_large},
         {"deep nesting", std::string(40, '\x91') + std::string("\xc0", 1), zro::ErrorCode::malformed_message},
-    };
-    for (const auto& c : cases) {
-        raw.send_bytes(c.bytes);
-        auto reply = raw.recv(host);
-        ASSERT_TRUE(reply) << c.what << ": no reply";
-        EXPECT_EQ(code_of(*reply), c.expected) << c.what << ": " << reply->to_string();
-        EXPECT_TRUE(reply->at(3).is_string()) << c.what;
-    }
+    });
     // A multi-frame request is refused too.
     raw.dealer.send(zmq::str_buffer("a"), zmq::send_flags::sndmore);
     raw.dealer.send(zmq::str_buffer("b"), zmq::send_flags::none);
@@ -139,31 +145,19 @@ TEST(HostBadInput, BadModelRequestsGetErrorsAndTheModelIsStillServed) {
     RawClient raw(host.url());
     using V = zro::Value;
     using L = V::List;
-    struct Case {
-        const char* what;
-        V request;
-        zro::ErrorCode expected;
-    };
     // FETCH [14, req, object, model, viewer, parent, first, count, subscribe, roles];
     // MODEL_SET [15, call, object, epoch, model, parent, row, column, role, value].
-    const std::vector<Case> cases = {
-        {"unknown object", V{14, 1, "Nope", "model", 0, L{}, 0, 10}, zro::ErrorCode::unknown_object},
-        {"unknown model", V{14, 2, "T", "tracks", 0, L{}, 0, 10}, zro::ErrorCode::unknown_model},
-        {"no such parent", V{14, 3, "T", "model", 0, L{V(7), V(1)}, 0, 10}, zro::ErrorCode::bad_arguments},
-        {"unknown role", V{14, 4, "T", "model", 0, L{}, 0, 10, true, L{V(0), V(5)}}, zro::ErrorCode::bad_arguments},
-        {"roles not a list", V{14, 5, "T", "model", 0, L{}, 0, 10, true, "display"}, zro::ErrorCode::malformed_message},
-        {"parent not a path", V{14, 6, "T", "model", 0, L{V("x")}, 0, 10}, zro::ErrorCode::malformed_message},
-        {"negative count", V{14, 7, "T", "model", 0, L{}, 0, -1}, zro::ErrorCode::malformed_message},
-        {"write to no role", V{15, 8, "T", 0, "model", L{}, 0, 0, "nope", "x"}, zro::ErrorCode::bad_arguments},
-        {"write out of range", V{15, 9, "T", 0, "model", L{}, 9, 0, "display", "x"}, zro::ErrorCode::bad_arguments},
-    };
-    for (const auto& c : cases) {
-        raw.send(c.request);
-        auto reply = raw.recv(host);
-        ASSERT_TRUE(reply) << c.what << ": no reply";
-        EXPECT_EQ(code_of(*reply), c.expected) << c.what << ": " << reply->to_string();
-        EXPECT_TRUE(reply->at(3).is_string()) << c.what;
-    }
+    expect_refused(raw, host, {
+        {"unknown object", wire::encode(V{14, 1, "Nope", "model", 0, L{}, 0, 10}), zro::ErrorCode::unknown_object},
+        {"unknown model", wire::encode(V{14, 2, "T", "tracks", 0, L{}, 0, 10}), zro::ErrorCode::unknown_model},
+        {"no such parent", wire::encode(V{14, 3, "T", "model", 0, L{V(7), V(1)}, 0, 10}), zro::ErrorCode::bad_arguments},
+        {"unknown role", wire::encode(V{14, 4, "T", "model", 0, L{}, 0, 10, true, L{V(0), V(5)}}), zro::ErrorCode::bad_arguments},
+        {"roles not a list", wire::encode(V{14, 5, "T", "model", 0, L{}, 0, 10, true, "display"}), zro::ErrorCode::malformed_message},
+        {"parent not a path", wire::encode(V{14, 6, "T", "model", 0, L{V("x")}, 0, 10}), zro::ErrorCode::malformed_message},
+        {"negative count", wire::encode(V{14, 7, "T", "model", 0, L{}, 0, -1}), zro::ErrorCode::malformed_message},
+        {"write to no role", wire::encode(V{15, 8, "T", 0, "model", L{}, 0, 0, "nope", "x"}), zro::ErrorCode::bad_arguments},
+        {"write out of range", wire::encode(V{15, 9, "T", 0, "model", L{}, 9, 0, "display", "x"}), zro::ErrorCode::bad_arguments},
+    });
     // The same connection still gets rows, with only the role it asked for.
     raw.send(V{14, 10, "T", "model", 0, L{}, 0, 2, false, L{V(1)}});
     auto rows = raw.recv(host);

@@ -53,9 +53,12 @@ bool shown(QAbstractItemModelReplica& model, int row, std::int64_t& value) {
     return true;
 }
 
+/// Whether every row of the window is shown.
 bool window_shown(QAbstractItemModelReplica& model) {
     std::int64_t v;
-    return shown(model, static_cast<int>(model_window) - 1, v) && shown(model, 0, v);
+    for (int row = 0; row < static_cast<int>(model_window); ++row)
+        if (!shown(model, row, v)) return false;
+    return true;
 }
 
 std::unique_ptr<QAbstractItemModelReplica> acquire_window(QRemoteObjectNode& node) {
@@ -173,19 +176,7 @@ int run_model_client(QCoreApplication& app, const Args& a) {
     read_commands(&app, [&](const std::string& cmd) {
         if (cmd == "stat") say(stat_line());
         else if (cmd == "quit") app.quit();
-        else if (cmd == "go") {
-            std::vector<std::int64_t> times;
-            int ok = 0;
-            for (int i = -1; i < iters; ++i) {  // iteration -1 warms the connection up
-                std::int64_t ns = 0;
-                const bool shown_all = view_once(ns);
-                if (i < 0) continue;
-                times.push_back(ns);
-                ok += shown_all ? 1 : 0;
-            }
-            say("MODEL first_ns=", times.front(), " median_ns=", percentile(times, 0.5), " ok=", ok,
-                " hwm_kib=", status_kib("VmHWM"));
-        }
+        else if (cmd == "go") say(model_view_line(iters, view_once));
     });
     say("READY");
     return app.exec();
