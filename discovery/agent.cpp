@@ -103,6 +103,15 @@ void DiscoveryAgent::wanted(const std::string& name) {
     }
 }
 
+std::vector<std::string> DiscoveryAgent::host_urls() const {
+    std::set<std::string> urls;
+    for (const auto& [id, host] : hosts_)
+        if (!host.url.empty()) urls.insert(host.url);
+    for (const auto& entry : registry_entries_)
+        if (!entry.url.empty()) urls.insert(entry.url);
+    return {urls.begin(), urls.end()};
+}
+
 void DiscoveryAgent::shutdown() {
     if (shut_down_) return;
     shut_down_ = true;

@@ -32,6 +32,7 @@ public:
     /// work. Loop thread (or before the loop runs).
     void start();
     void wanted(const std::string& name) override;
+    std::vector<std::string> host_urls() const override;
     /// Withdraws the mDNS service (synchronously), asks the registry to drop this host's entries
     /// (best effort, not waited for), stops mDNS.
     void shutdown() override;

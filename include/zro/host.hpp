@@ -47,6 +47,12 @@ public:
     /// Binds `url` now. Throws `Error(bad_url)` for an unsupported scheme or address and
     /// `Error(bind_failed)` when it cannot bind (e.g. "address already in use").
     explicit Host(std::string_view url, NodeOptions options = {});
+    /// A host on the loop (and so the thread) of `loop_of`: its sources and `loop_of`'s replicas
+    /// are served by one thread, with no locking or posting between them (zro::Proxy is built
+    /// this way). Run, start and stop `loop_of`, not this host (`stop()` here stops that loop
+    /// too); destroy this host before `loop_of`. Each keeps its own options: keys, allow-list,
+    /// registry and discovery are per node.
+    Host(std::string_view url, NodeOptions options, const Node& loop_of);
 
     /// The URL clients should use (wildcard port resolved; a wildcard address stays as given).
     const std::string& url() const noexcept;

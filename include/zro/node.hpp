@@ -114,7 +114,11 @@ public:
     const NodeOptions& options() const noexcept;
 
 protected:
+    /// A node on the loop of `loop_of` (nullptr: a loop of its own); see Host's constructor.
+    Node(NodeOptions options, const Node* loop_of);
+
     std::shared_ptr<detail::NodeCore> core_;
+    bool owns_loop_ = true;  ///< false: the loop is `loop_of`'s, which runs and stops it
 
 private:
     void attach_replica(Replica& replica, std::string_view name);

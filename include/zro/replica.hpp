@@ -81,6 +81,16 @@ public:
     /// the snapshot last applied. Inside a change or signal callback it is that event's own.
     /// 0 before the first snapshot; sequence numbers restart when the source restarts.
     std::uint64_t last_seq() const noexcept;
+    /// The whole stream position: the source incarnation the state belongs to (`epoch`, random,
+    /// 0 before the first snapshot), `seq` as `last_seq()`, and `signals`, how many signals the
+    /// source had emitted up to it in that incarnation. A proxy re-hosts a source at this position
+    /// (docs/PROXY.md).
+    struct StreamPosition {
+        std::uint64_t epoch = 0;
+        std::uint64_t seq = 0;
+        std::uint64_t signals = 0;
+    };
+    StreamPosition stream_position() const noexcept;
     /// When the host serving this replica was last heard from on its state stream (changes,
     /// heartbeats: at least once per heartbeat interval while it is alive); nullopt while the
     /// replica has no host. Three silent intervals make the replica Suspect.

@@ -30,6 +30,7 @@ struct ReplicaNotice {
         source_restarted,   ///< the source has a new incarnation (epoch)
         unauthorized,       ///< a host refused this node in the security handshake (`message` says why)
         host_unverified,    ///< this node could not verify a host's key (`message` says which and why)
+        source_withdrawn,   ///< the host withdrew the source (the replica turns Suspect and looks for it again)
     };
     Kind kind;
     std::uint64_t first_seq = 0;

@@ -78,6 +78,11 @@ public:
     /// A replica asked to change property `index` (already type-checked; the mode allows it:
     /// READWRITE or READPUSH). Apply it (and notify) or throw `zro::Error` to refuse.
     virtual void zro_handle_write(std::size_t index, Value value) = 0;
+    /// How the host hands a replica's write to the source: answer through `responder` (nil, or
+    /// `fail`), now or later. The default calls `zro_handle_write` and replies at once; a source
+    /// that must ask elsewhere first (a proxy's copy asks the source it copies) overrides it. A
+    /// throw is the same as `zro_handle_write`'s.
+    virtual void zro_handle_write_deferred(std::size_t index, Value value, Responder responder);
     /// A replica called method `index` with type-checked `args`. Answer through `responder`,
     /// now or later. An exception thrown here becomes a `handler_failed` reply.
     virtual void zro_handle_call(std::size_t index, std::vector<Value> args, Responder responder) = 0;
@@ -107,6 +112,10 @@ protected:
     /// Report that MODEL member `index` holds another model now (or none): replicas follow it
     /// as a reset. Changes *inside* a model are reported by the model itself.
     void zro_notify_model_replaced(std::size_t index);
+
+    /// The host's side of this source while it is shared (nullptr otherwise). Engine-internal:
+    /// a proxy's relayed copy (src/proxy/) moves its stream position through it.
+    detail::SourceLink* zro_link() const noexcept { return link_; }
 
 private:
     friend class detail::SourceLink;

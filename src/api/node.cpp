@@ -52,22 +52,35 @@ void Timer::cancel() {
     core_.reset();
 }
 
-Node::Node(NodeOptions options) : core_(std::make_shared<detail::NodeCore>(std::move(options))) {
+Node::Node(NodeOptions options) : Node(std::move(options), nullptr) {}
+
+Node::Node(NodeOptions options, const Node* loop_of)
+    : core_(std::make_shared<detail::NodeCore>(std::move(options), loop_of ? loop_of->core_->loop() : nullptr)),
+      owns_loop_(loop_of == nullptr) {
     const auto& o = core_->options();
     if (!o.discovery && o.registry_url.empty()) return;
     // Discovery (discovery/agent.hpp). The registry replica is acquired before the agent is
-    // installed, so "Registry" itself is not looked up by discovery.
-    std::unique_ptr<detail::RegistryClient> registry;
-    if (!o.registry_url.empty()) {
-        connect_to(o.registry_url);
-        registry = std::make_unique<ReplicaRegistryClient>(acquire_dynamic("Registry"));
-    }
-    auto agent = std::make_shared<detail::DiscoveryAgent>(*core_);
-    core_->start_discovery(std::move(registry), agent);
-    agent->start();
+    // installed, so "Registry" itself is not looked up by discovery. On the loop's thread: a
+    // node on another node's loop may be made while that loop runs.
+    core_->exec([&] {
+        std::unique_ptr<detail::RegistryClient> registry;
+        if (!o.registry_url.empty()) {
+            connect_to(o.registry_url);
+            registry = std::make_unique<ReplicaRegistryClient>(acquire_dynamic("Registry"));
+        }
+        auto agent = std::make_shared<detail::DiscoveryAgent>(*core_);
+        core_->start_discovery(std::move(registry), agent);
+        agent->start();
+    });
 }
 
 Node::~Node() {
+    if (!owns_loop_) {
+        // The loop may go on for the node that owns it: tear down on its thread (inline when it
+        // does not run).
+        core_->exec([&] { core_->shutdown(); });
+        return;
+    }
     stop();
     // The loop thread is gone now; tear down on this thread.
     core_->shutdown();
@@ -148,6 +161,10 @@ const NodeOptions& Node::options() const noexcept { return core_->options(); }
 
 Host::Host(std::string_view url, NodeOptions options) : Node(std::move(options)) {
     core_->start_host(url);
+}
+
+Host::Host(std::string_view url, NodeOptions options, const Node& loop_of) : Node(std::move(options), &loop_of) {
+    core_->exec([&] { core_->start_host(url); });
 }
 
 const std::string& Host::url() const noexcept { return core_->host()->url(); }

@@ -32,6 +32,7 @@ std::string_view to_string(ReplicaNotice::Kind k) noexcept {
     case ReplicaNotice::Kind::source_restarted: return "source_restarted";
     case ReplicaNotice::Kind::unauthorized: return "unauthorized";
     case ReplicaNotice::Kind::host_unverified: return "host_unverified";
+    case ReplicaNotice::Kind::source_withdrawn: return "source_withdrawn";
     }
     return "?";
 }
@@ -86,6 +87,9 @@ const ReplicaStats& Replica::stats() const noexcept { return core_->stats; }
 const std::string& Replica::source_signature() const noexcept { return core_->signature; }
 const Schema* Replica::zro_current_schema() const noexcept { return core_->schema.get(); }
 std::uint64_t Replica::last_seq() const noexcept { return core_->last_seq(); }
+Replica::StreamPosition Replica::stream_position() const noexcept {
+    return {core_->epoch(), core_->last_seq(), core_->signals_seen()};
+}
 
 std::optional<std::chrono::steady_clock::time_point> Replica::last_heard() const noexcept {
     const detail::Link* link = core_->link();

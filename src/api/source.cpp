@@ -20,6 +20,11 @@ void Source::zro_notify_signal(std::size_t index, const std::vector<Value>& args
     if (link_) link_->signal_emitted(index, args);
 }
 
+void Source::zro_handle_write_deferred(std::size_t index, Value value, Responder responder) {
+    zro_handle_write(index, std::move(value));  // a throw refuses it (the host answers with the error)
+    responder.reply();
+}
+
 ItemModel* Source::zro_model(std::size_t) const { return nullptr; }
 
 void Source::zro_notify_model_replaced(std::size_t index) {

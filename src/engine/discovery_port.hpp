@@ -76,6 +76,9 @@ public:
     virtual ~Discovery() = default;
     /// A replica named `name` was acquired on this node.
     virtual void wanted(const std::string& name) = 0;
+    /// Every host URL discovery knows of now (found on mDNS or in the registry), sorted, without
+    /// duplicates: a proxy lists them to find what it relays.
+    virtual std::vector<std::string> host_urls() const = 0;
     /// Withdraws what this node published (mDNS service, registry entries) and stops. Called
     /// first by NodeCore::shutdown, before any socket closes. Idempotent.
     virtual void shutdown() = 0;

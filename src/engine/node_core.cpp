@@ -17,8 +17,8 @@
 
 namespace zro::detail {
 
-NodeCore::NodeCore(NodeOptions options)
-    : loop_(std::make_shared<Loop>()), context_(shared_context()), options_(std::move(options)),
+NodeCore::NodeCore(NodeOptions options, std::shared_ptr<Loop> loop)
+    : loop_(loop ? std::move(loop) : std::make_shared<Loop>()), context_(shared_context()), options_(std::move(options)),
       node_id_(hex_id(random_u64())) {
     if (options_.heartbeat_interval < std::chrono::milliseconds(10))
         throw Error(ErrorCode::bad_arguments, "heartbeat_interval must be at least 10 ms");

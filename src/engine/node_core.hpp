@@ -29,7 +29,8 @@ class HostEngine;
 
 class NodeCore final : public ClientNode, public DiscoveryPort, public std::enable_shared_from_this<NodeCore> {
 public:
-    explicit NodeCore(NodeOptions options);
+    /// `loop`: run on this loop (another node's, see zro::Host's constructor); nullptr: a new one.
+    explicit NodeCore(NodeOptions options, std::shared_ptr<Loop> loop = nullptr);
     ~NodeCore();
 
     // ---- shared by both ports ------------------------------------------------------------------

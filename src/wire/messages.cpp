@@ -591,6 +591,19 @@ Decoded<Withdrawn> Withdrawn::decode(Value::List& m) {
     return finish(f, std::move(x));
 }
 
+void Unreachable::encode(Writer& w) const {
+    header(w, 2, code);
+    w.uint64(epoch).str(reason);
+}
+
+Decoded<Unreachable> Unreachable::decode(Value::List& m) {
+    Fields<Unreachable> f(m);
+    Unreachable x;
+    x.epoch = f.uint(0);
+    x.reason = f.str(1);
+    return finish(f, std::move(x));
+}
+
 // ---- decoding by direction -----------------------------------------------------------------
 
 namespace {
@@ -618,7 +631,7 @@ Decoded<HostReply> decode_reply(Envelope& e) {
 }
 
 Decoded<Publication> decode_publication(Envelope& e) {
-    return decode_one_of<Publication, Sync, Heartbeat, Withdrawn>(e);
+    return decode_one_of<Publication, Sync, Heartbeat, Withdrawn, Unreachable>(e);
 }
 
 } // namespace zro::detail::wire

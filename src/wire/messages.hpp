@@ -491,6 +491,20 @@ struct Withdrawn {
     static Decoded<Withdrawn> decode(Value::List& m);
 };
 
+/// The source behind this host cannot be reached (a proxy lost it, docs/PROXY.md): replicas of
+/// `epoch` turn Suspect and keep their position; heartbeats resume when it is back.
+struct Unreachable {
+    static constexpr std::uint8_t code = 16;
+    static constexpr std::string_view name = "UNREACHABLE";
+    static constexpr Direction direction = Direction::to_subscribers;
+    static constexpr std::array<FieldSpec, 2> fields{{{"epoch", "uint"}, {"reason", "str"}}};
+    std::uint64_t epoch = 0;
+    std::string reason;
+
+    void encode(Writer& w) const;
+    static Decoded<Unreachable> decode(Value::List& m);
+};
+
 // ---- decoding by direction -----------------------------------------------------------------
 
 /// A type code this side does not know: ignored by clients (later versions may add some),
@@ -502,7 +516,7 @@ struct UnknownMessage {
 using Request = std::variant<Hello, Acquire, Invoke, Set, Replay, Ping, ListObjects, Fetch, ModelSet, UnknownMessage>;
 using HostReply = std::variant<Welcome, Snapshot, Reply, Replayed, Pong, Objects, ErrorReply, Rows, UnknownMessage>;
 /// Publications other than EVENTS (which is read in place).
-using Publication = std::variant<Sync, Heartbeat, Withdrawn, UnknownMessage>;
+using Publication = std::variant<Sync, Heartbeat, Withdrawn, Unreachable, UnknownMessage>;
 
 /// Each consumes `e.items` (values are moved out).
 Decoded<Request> decode_request(Envelope& e);

@@ -84,6 +84,8 @@ struct Samples {
     V heartbeat_v{12, 0xfeed, 6, 3};
     wire::Withdrawn withdrawn{0xfeedULL};
     V withdrawn_v{13, 0xfeed};
+    wire::Unreachable unreachable{0xfeedULL, "no heartbeat from tcp://10.0.0.5:5555"};
+    V unreachable_v{16, 0xfeed, "no heartbeat from tcp://10.0.0.5:5555"};
     wire::Fetch fetch{V(13u), "Player", "tracks", 77, {3, 0}, 10, 50, true, {1}};
     V fetch_v{14, 13, "Player", "tracks", 77, V{3, 0}, 10, 50, true, V{1}};
     wire::ModelSet model_set{14, "Player", 0xfeedULL, "tracks", {}, 2, 1, "display", V("x")};
@@ -97,7 +99,7 @@ struct Samples {
         return std::tie(hello, hello_v, acquire, acquire_v, invoke, invoke_v, set, set_v, replay, replay_v, ping, ping_v,
                         list, list_v, welcome, welcome_v, snapshot, snapshot_v, reply, reply_v, replayed, replayed_v, pong,
                         pong_v, objects, objects_v, error, error_v, sync, sync_v, heartbeat, heartbeat_v, withdrawn,
-                        withdrawn_v, fetch, fetch_v, model_set, model_set_v, rows, rows_v, model_snapshot, model_snapshot_v);
+                        withdrawn_v, unreachable, unreachable_v, fetch, fetch_v, model_set, model_set_v, rows, rows_v, model_snapshot, model_snapshot_v);
     }
 };
 

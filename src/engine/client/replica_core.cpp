@@ -379,7 +379,15 @@ void ReplicaCore::on_publication(Link& from, const Decoded<Publication>& publica
     if (const auto* gone = std::get_if<Withdrawn>(p)) {
         if (&from != link_ || gone->epoch != epoch_) return;
         link_ = nullptr;
+        notice(ReplicaNotice::Kind::source_withdrawn, 0, applied_, 0, "source withdrawn by host " + from.url());
+        if (!owner_) return;
         return become_suspect("source withdrawn by host " + from.url(), ErrorCode::source_gone);
+    }
+    if (const auto* lost = std::get_if<Unreachable>(p)) {
+        // A proxy lost the source it copies: Suspect, keeping our position, as when the source's
+        // own host falls silent; its heartbeats resume when the source is back.
+        if (&from != link_ || lost->epoch != epoch_ || sync_ != Sync::idle) return;
+        return become_suspect("source unreachable behind " + from.url() + ": " + lost->reason, ErrorCode::source_gone);
     }
     // Unknown publication types are ignored: newer hosts may add some.
 }

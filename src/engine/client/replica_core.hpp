@@ -39,6 +39,9 @@ public:
     const std::string& topic() const noexcept { return topic_; }
     Link* link() const noexcept { return link_; }
     std::uint64_t last_seq() const noexcept { return applied_; }
+    std::uint64_t epoch() const noexcept { return epoch_; }
+    /// Signals the source had emitted up to last_seq() (in this epoch).
+    std::uint64_t signals_seen() const noexcept { return signals_; }
     /// The node's loop, or nullptr once the node is gone.
     std::shared_ptr<Loop> loop_ref() const;
     /// The node this replica was acquired on (for a sub-object acquired alongside it).

@@ -31,6 +31,10 @@ std::vector<std::array<std::string, 3>> HostEngine::object_list() const {
 
 void SourceLink::property_changed(std::size_t index, const Value& value) { engine_.record_property(object_, index, value); }
 void SourceLink::signal_emitted(std::size_t index, const std::vector<Value>& args) { engine_.record_signal(object_, index, args); }
+void SourceLink::relay_position(std::uint64_t epoch, std::uint64_t seq, std::uint64_t signals) {
+    engine_.relay_position(object_, epoch, seq, signals);
+}
+void SourceLink::set_unreachable(std::string reason) { engine_.set_unreachable(object_, std::move(reason)); }
 
 // ---- set-up ------------------------------------------------------------------------------------
 

@@ -98,6 +98,8 @@ struct HostedObject {
     std::deque<Past> history;
     std::size_t history_bytes = 0;
     std::vector<std::unique_ptr<HostedModel>> models;  ///< one per schema model
+    /// A relayed object whose own source cannot be reached (why, for UNREACHABLE); empty: it can.
+    std::string unreachable;
 };
 
 /// The bridge a Source talks to while it is shared (Source::link_ points at it).
@@ -108,6 +110,10 @@ public:
     static void detach(Source& s);
     void property_changed(std::size_t index, const Value& value);
     void signal_emitted(std::size_t index, const std::vector<Value>& args);
+    /// A relayed object (a proxy's copy, src/proxy/) follows its source's stream position; see
+    /// HostEngine::relay_position and set_unreachable.
+    void relay_position(std::uint64_t epoch, std::uint64_t seq, std::uint64_t signals);
+    void set_unreachable(std::string reason);
     HostEngine& engine() { return engine_; }
     HostedObject& object() { return object_; }
 
@@ -123,8 +129,9 @@ struct ResponderCore {
     std::string routing_id;
     std::uint64_t call_id = 0;
     std::string object;
-    std::size_t method = 0;
-    bool answered = false;  ///< loop thread only
+    std::size_t method = 0;  ///< the method's index, or the property's for a write
+    bool write = false;      ///< a SET (answered with nil), not an INVOKE
+    bool answered = false;   ///< loop thread only
 };
 
 class HostEngine : public std::enable_shared_from_this<HostEngine> {
@@ -152,6 +159,17 @@ public:
     /// The source put another model (or none) in MODEL member `index` (model_server.cpp).
     void model_replaced(HostedObject& obj, std::size_t index);
 
+    /// Relayed objects (docs/PROXY.md): a proxy's copy of a source keeps that source's epoch, seq
+    /// and signal count, so that replicas behind the proxy see the stream the source made. Moves
+    /// `obj` to (epoch, seq, signals) if it is not there: a new epoch or a jump ahead flushes
+    /// what is pending, forgets the history (so a replica behind the jump gets a snapshot, and
+    /// counts its lost signals from `signals`) and publishes a HEARTBEAT at once.
+    void relay_position(HostedObject& obj, std::uint64_t epoch, std::uint64_t seq, std::uint64_t signals);
+    /// Marks a relayed object whose source is out of reach (`reason` not empty: UNREACHABLE is
+    /// published at once and instead of every heartbeat and SYNC; requests for it are refused
+    /// with `source_gone`) or back in reach (empty: a HEARTBEAT at once).
+    void set_unreachable(HostedObject& obj, std::string reason);
+
     /// Sends a method result or error (loop thread). Checks the result against the return type.
     void answer(const ResponderCore& call, Value result, std::optional<std::pair<ErrorCode, std::string>> error);
 
@@ -165,6 +183,8 @@ private:
     void flush_dirty();
     void flush(HostedObject& obj);
     void publish(const std::string& topic, const char* data, std::size_t size);
+    /// Publishes HEARTBEAT for `obj` (pending events first), or UNREACHABLE while it is.
+    void publish_position(HostedObject& obj);
     /// Sends `w` to one peer; a big `w` gives its buffer to ZeroMQ (it is empty afterwards).
     void send_to(const std::string& routing_id, wire::Writer& w);
     void send_error(const std::string& routing_id, const Value& req_id, ErrorCode code, const std::string& message);
@@ -195,6 +215,8 @@ private:
     void on_request(const std::string& rid, const Value& req_id, wire::ModelSet& m);
     void on_request(const std::string& rid, const Value& req_id, wire::UnknownMessage& m);
     HostedObject* find_object(const std::string& name);
+    /// The refusal of a request for an unreachable relayed object.
+    std::string unreachable_text(const HostedObject& obj) const;
 
     std::shared_ptr<Loop> loop_;
     NodeOptions options_;

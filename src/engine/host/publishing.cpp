@@ -5,6 +5,7 @@
 #include "engine/host/host_engine.hpp"
 
 #include "core/log.hpp"
+#include "core/random.hpp"
 #include "engine/host/host_security.hpp"
 #include "wire/messages.hpp"
 
@@ -137,14 +138,51 @@ void HostEngine::publish(const std::string& topic, const char* data, std::size_t
         ++stats_.publish_dropped;
 }
 
+void HostEngine::publish_position(HostedObject& obj) {
+    scratch_.clear();
+    if (!obj.unreachable.empty()) {
+        Unreachable{obj.epoch, obj.unreachable}.encode(scratch_);
+    } else {
+        flush(obj);  // so the heartbeat's seq covers everything recorded
+        scratch_.clear();
+        Heartbeat{obj.epoch, obj.seq, obj.signals}.encode(scratch_);
+    }
+    publish(obj.topic, scratch_.data(), scratch_.size());
+}
+
 void HostEngine::heartbeat_all() {
     if (!window_peers_.empty()) expire_windows(Loop::Clock::now());
-    for (auto& [name, obj] : objects_) {
-        flush(*obj);  // so the heartbeat's seq covers everything recorded
-        scratch_.clear();
-        Heartbeat{obj->epoch, obj->seq, obj->signals}.encode(scratch_);
-        publish(obj->topic, scratch_.data(), scratch_.size());
+    for (auto& [name, obj] : objects_) publish_position(*obj);
+}
+
+// ---- relayed objects (a proxy's copies) ------------------------------------------------------------
+
+void HostEngine::relay_position(HostedObject& obj, std::uint64_t epoch, std::uint64_t seq, std::uint64_t signals) {
+    if (epoch == obj.epoch && seq == obj.seq) return;  // the usual case: the next event follows
+    if (epoch == obj.epoch && seq < obj.seq) {
+        // The source went back in its own epoch: it cannot, so this copy is confused. Replicas that
+        // hold a later seq would take older values as current; a new epoch makes them re-acquire.
+        log(LogLevel::warn, "host: relayed '", obj.name, "' went back from seq ", obj.seq, " to ", seq,
+            " in one epoch; replicas re-acquire");
+        do epoch = random_u64(); while (epoch == 0);
     }
+    flush(obj);  // what is pending belongs to the old position
+    obj.epoch = epoch;
+    obj.seq = seq;
+    obj.signals = signals;
+    // The history no longer continues into the new position: a replica asking to replay across
+    // it gets a snapshot, and counts what it lost from `signals`.
+    obj.history.clear();
+    obj.history_bytes = 0;
+    publish_position(obj);
+}
+
+void HostEngine::set_unreachable(HostedObject& obj, std::string reason) {
+    if (reason == obj.unreachable) return;
+    const bool was = !obj.unreachable.empty();
+    if (!was) flush(obj);
+    obj.unreachable = std::move(reason);
+    if (was || !obj.unreachable.empty()) publish_position(obj);
 }
 
 void HostEngine::on_xpub_readable() {
@@ -167,6 +205,10 @@ void HostEngine::on_xpub_readable() {
             continue;
         }
         HostedObject& obj = *it->second;
+        if (!obj.unreachable.empty()) {
+            publish_position(obj);  // UNREACHABLE: live, but not in sync with anything
+            continue;
+        }
         flush(obj);
         scratch_.clear();
         wire::Sync{obj.epoch, obj.seq, obj.signals}.encode(scratch_);

@@ -92,6 +92,10 @@ void HostEngine::on_request(const std::string& rid, const Value&, Hello& m) {
     send_to(rid, scratch_);
 }
 
+std::string HostEngine::unreachable_text(const HostedObject& obj) const {
+    return "'" + obj.name + "' on " + public_url_ + " cannot reach its source: " + obj.unreachable;
+}
+
 HostedObject* HostEngine::find_object(const std::string& name) {
     auto it = objects_.find(name);
     return it == objects_.end() ? nullptr : it->second.get();
@@ -103,6 +107,7 @@ void HostEngine::on_request(const std::string& rid, const Value&, Acquire& m) {
         send_error(rid, m.req_id, ErrorCode::unknown_object, "no object '" + m.object + "' on host " + public_url_);
         return;
     }
+    if (!obj->unreachable.empty()) return send_error(rid, m.req_id, ErrorCode::source_gone, unreachable_text(*obj));
     send_snapshot(rid, m.req_id, *obj, m.want_schema);
 }
 
@@ -135,6 +140,7 @@ void HostEngine::on_request(const std::string& rid, const Value&, Invoke& m) {
     };
     HostedObject* obj = find_object(name);
     if (!obj) return reply_error(ErrorCode::unknown_object, "no object '" + name + "' on host " + public_url_);
+    if (!obj->unreachable.empty()) return reply_error(ErrorCode::source_gone, unreachable_text(*obj));
     if (epoch != 0 && epoch != obj->epoch)
         return reply_error(ErrorCode::source_restarted, "'" + name + "' restarted since the replica last synchronized; call not run");
     const Schema& schema = obj->source->schema();
@@ -171,7 +177,9 @@ void HostEngine::on_request(const std::string& rid, const Value&, Invoke& m) {
 
 void HostEngine::answer(const ResponderCore& call, Value result, std::optional<std::pair<ErrorCode, std::string>> error) {
     auto it = objects_.find(call.object);
-    if (!error && it != objects_.end()) {
+    if (call.write && !error && !result.is_nil())
+        error = std::make_pair(ErrorCode::handler_failed, "a property write answers nil, not " + result.to_string());
+    if (!call.write && !error && it != objects_.end()) {
         const Schema& schema = it->second->source->schema();
         const MethodDef& def = schema.methods().at(call.method);
         const bool is_void = def.return_type == "void";
@@ -203,6 +211,7 @@ void HostEngine::on_request(const std::string& rid, const Value&, wire::Set& m) 
     };
     HostedObject* obj = find_object(name);
     if (!obj) return reply(ErrorCode::unknown_object, "no object '" + name + "' on host " + public_url_);
+    if (!obj->unreachable.empty()) return reply(ErrorCode::source_gone, unreachable_text(*obj));
     if (epoch != 0 && epoch != obj->epoch)
         return reply(ErrorCode::source_restarted, "'" + name + "' restarted since the replica last synchronized; write not applied");
     const Schema& schema = obj->source->schema();
@@ -213,14 +222,28 @@ void HostEngine::on_request(const std::string& rid, const Value&, wire::Set& m) 
         return reply(ErrorCode::read_only, "property '" + prop + "' is " + std::string(to_string(def.mode)) + ": replicas cannot change it");
     if (!schema.accepts(def.parsed_type, value))
         return reply(ErrorCode::bad_arguments, "property '" + prop + "': expected " + def.type + ", got " + value.to_string());
+    auto core = std::make_shared<ResponderCore>();
+    core->engine = weak_from_this();
+    core->loop = loop_;
+    core->routing_id = rid;
+    core->call_id = m.call_id;
+    core->object = obj->name;
+    core->method = *index;
+    core->write = true;
+    auto refuse = [&](ErrorCode code, std::string text) {
+        // The Responder went into the handler: answer here unless it already did (one destroyed
+        // unanswered defers its "dropped" answer to the end of the turn, after this one).
+        if (core->answered) return;
+        core->answered = true;
+        answer(*core, Value{}, std::make_pair(code, std::move(text)));
+    };
     try {
-        obj->source->zro_handle_write(*index, value);
+        obj->source->zro_handle_write_deferred(*index, value, Responder(core));
     } catch (const Error& e) {
-        return reply(e.code() == ErrorCode::bad_arguments ? e.code() : ErrorCode::handler_failed, e.what());
+        refuse(e.code() == ErrorCode::bad_arguments ? e.code() : ErrorCode::handler_failed, e.what());
     } catch (const std::exception& e) {
-        return reply(ErrorCode::handler_failed, std::string("write to '") + prop + "' refused: " + e.what());
+        refuse(ErrorCode::handler_failed, std::string("write to '") + prop + "' refused: " + e.what());
     }
-    reply(ErrorCode::ok, {});
 }
 
 void HostEngine::on_request(const std::string& rid, const Value&, Replay& m) {
@@ -230,6 +253,7 @@ void HostEngine::on_request(const std::string& rid, const Value&, Replay& m) {
     const std::uint64_t from = m.from_seq;
     HostedObject* obj = find_object(name);
     if (!obj) return send_error(rid, req, ErrorCode::unknown_object, "no object '" + name + "' on host " + public_url_);
+    if (!obj->unreachable.empty()) return send_error(rid, req, ErrorCode::source_gone, unreachable_text(*obj));
     flush(*obj);
     const bool covered = epoch == obj->epoch && from >= 1 && from <= obj->seq + 1 &&
                          !obj->history.empty() && obj->history.front().first_seq <= from;
