@@ -18,6 +18,7 @@
 #include <net/if.h>
 
 #include <atomic>
+#include <algorithm>
 #include <mutex>
 
 namespace zro::detail::discovery {
@@ -107,6 +108,7 @@ struct Mdns::Impl {
         group = nullptr;
         browser = nullptr;
         resolvers.clear();
+        cancel_retries();
         group_added = false;
         connected = false;
     }
@@ -229,6 +231,65 @@ struct Mdns::Impl {
             report(false, std::string("cannot browse: ") + avahi_strerror(avahi_client_errno(client)));
     }
 
+    /// A resolve to retry after a failure: its timer and the next delay (doubling, capped).
+    struct Retry {
+        Impl* d = nullptr;
+        AvahiIfIndex iface = AVAHI_IF_UNSPEC;
+        AvahiProtocol proto = AVAHI_PROTO_UNSPEC;
+        std::string name;
+        AvahiTimeout* timer = nullptr;
+        int delay_ms = 100;
+    };
+    std::map<std::string, std::unique_ptr<Retry>> retries;
+
+    void start_resolver(AvahiIfIndex iface, AvahiProtocol proto, const std::string& name) {
+        const auto k = key(iface, proto, name.c_str());
+        if (!client || resolvers.count(k)) return;
+        // Kept open: it reports again whenever the TXT or address changes.
+        auto* r = avahi_service_resolver_new(client, iface, proto, name.c_str(), service_type, nullptr, AVAHI_PROTO_INET,
+                                             AvahiLookupFlags(0), &Impl::resolve_cb, this);
+        if (r) resolvers[k] = r;
+        else schedule_resolve(iface, proto, name);
+    }
+
+    void schedule_resolve(AvahiIfIndex iface, AvahiProtocol proto, const std::string& name) {
+        const auto k = key(iface, proto, name.c_str());
+        auto& slot = retries[k];
+        if (!slot) {
+            slot = std::make_unique<Retry>();
+            slot->d = this;
+            slot->iface = iface;
+            slot->proto = proto;
+            slot->name = name;
+        } else {
+            slot->delay_ms = std::min(slot->delay_ms * 2, 2000);
+        }
+        struct timeval tv;
+        avahi_elapse_time(&tv, static_cast<unsigned>(slot->delay_ms), 0);
+        const AvahiPoll* api = avahi_threaded_poll_get(poll);
+        if (slot->timer) api->timeout_update(slot->timer, &tv);
+        else slot->timer = api->timeout_new(api, &tv, &Impl::resolve_retry_cb, slot.get());
+    }
+
+    static void resolve_retry_cb(AvahiTimeout* t, void* arg) {
+        auto* r = static_cast<Retry*>(arg);
+        const AvahiPoll* api = avahi_threaded_poll_get(r->d->poll);
+        api->timeout_update(t, nullptr);  // disarmed until the next failure re-arms it
+        if (r->d->stopped) return;
+        r->d->start_resolver(r->iface, r->proto, r->name);
+    }
+
+    void cancel_retry(const std::string& k) {
+        auto it = retries.find(k);
+        if (it == retries.end()) return;
+        if (it->second->timer) avahi_threaded_poll_get(poll)->timeout_free(it->second->timer);
+        retries.erase(it);
+    }
+
+    void cancel_retries() {
+        while (!retries.empty()) cancel_retry(retries.begin()->first);
+    }
+
     static std::string key(AvahiIfIndex i, AvahiProtocol p, const char* name) {
         return std::to_string(i) + "/" + std::to_string(p) + "/" + name;
     }
@@ -238,16 +299,14 @@ struct Mdns::Impl {
         auto* d = static_cast<Impl*>(self);
         switch (event) {
         case AVAHI_BROWSER_NEW: {
-            const auto k = key(iface, proto, name);
-            if (d->resolvers.count(k)) return;
-            // Kept open: it reports again whenever the TXT or address changes.
-            auto* r = avahi_service_resolver_new(d->client, iface, proto, name, type, domain, AVAHI_PROTO_INET,
-                                                 AvahiLookupFlags(0), &Impl::resolve_cb, d);
-            if (r) d->resolvers[k] = r;
+            (void)type;
+            (void)domain;
+            d->start_resolver(iface, proto, name);
             break;
         }
         case AVAHI_BROWSER_REMOVE: {
             const auto k = key(iface, proto, name);
+            d->cancel_retry(k);
             auto it = d->resolvers.find(k);
             if (it != d->resolvers.end()) {
                 avahi_service_resolver_free(it->second);
@@ -269,17 +328,22 @@ struct Mdns::Impl {
                            std::uint16_t port, AvahiStringList* txt, AvahiLookupResultFlags flags, void* self) {
         auto* d = static_cast<Impl*>(self);
         if (event != AVAHI_RESOLVER_FOUND || !addr) {
-            // The host stopped answering (its records expired): forget the resolver.
+            // A failed resolve (usually a timeout: the SRV/TXT/A answers were lost or came while
+            // the daemon was busy) ends the resolver. The browser still lists the instance and
+            // will not report it NEW again, so forgetting it here lost the host for good: retry
+            // with backoff while the browser keeps it (BROWSER_REMOVE cancels the retry).
             const auto k = key(iface, proto, name);
             auto it = d->resolvers.find(k);
             if (it != d->resolvers.end() && it->second == r) {
                 avahi_service_resolver_free(r);
                 d->resolvers.erase(it);
+                d->schedule_resolve(iface, proto, name);
             }
-            log(LogLevel::debug, "discovery: resolving '", name, "' failed: ", avahi_strerror(avahi_client_errno(d->client)));
-            if (d->cb.removed) d->cb.removed(name, ifname(iface));
+            log(LogLevel::debug, "discovery: resolving '", name, "' failed: ", avahi_strerror(avahi_client_errno(d->client)),
+                "; retrying");
             return;
         }
+        d->retries.erase(key(iface, proto, name));
         ResolvedService s;
         s.instance = name;
         s.interface = ifname(iface);
