@@ -148,6 +148,7 @@ fleet() {
   local obs="h$(( hosts + 1 ))" total=$(( hosts * objects )) i h
   say "fleet: $hosts hosts x $objects objects = $total, listed from $obs by \`zro list --json\` through mDNS"
   declare -gA host_pid host_start
+  : >"$work/lists-counted.txt"; : >"$work/lists.txt"
   # The observer lists back to back from before the first host starts.
   (
     k=0
