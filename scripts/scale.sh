@@ -172,7 +172,7 @@ fleet() {
   say "fleet: started $hosts host processes in $(( t_last - t_first )) ms"
 
   # The first list that shows every object.
-  local found_run="" found_end=0 end=$(( t_last + 30000 )) line k s e rc n
+  local found_run="" found_end=0 end=$(( t_last + 60000 )) line k s e rc n
   while [[ -z "$found_run" && $(now_ms) -lt $end ]]; do
     sleep 0.1
     while read -r k s e rc; do
@@ -181,11 +181,12 @@ fleet() {
       if [[ $n -ge $total && -z "$found_run" ]]; then found_run=$k found_end=$e; fi
     done < <(tail -n +"$(( $(wc -l <"$work/lists-counted.txt" 2>/dev/null || echo 0) + 1 ))" "$work/lists.txt" 2>/dev/null)
   done
+  say "fleet: lists (start..end ms after the last host started: objects): $(awk -v t="$t_last" '{printf "#%d %d..%d: %d; ", $1, $2 - t, $3 - t, $5}' "$work/lists-counted.txt")"
   local ready
   ready=$(cat "$work"/host-h*.log 2>/dev/null | grep -c '^READY')
   [[ $ready -eq $hosts ]] || miss "only $ready of $hosts host processes printed READY"
   if [[ -z "$found_run" ]]; then
-    miss "no \`zro list\` showed all $total objects within 30 s of the last host starting"
+    miss "no \`zro list\` showed all $total objects within 60 s of the last host starting"
   else
     local dt=$(( found_end - t_last ))
     say "fleet: all $total objects listed ${dt} ms after the last host started (list #$found_run; target 5000 ms)"
