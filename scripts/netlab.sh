@@ -171,7 +171,8 @@ down() {
 
 up() {
   local n=$1 i h ns
-  [[ "$n" =~ ^[0-9]+$ && $n -ge 1 && $n -le 20 ]] || die "up N: N must be 1..20"
+  # Addresses are 10.250.0.N/24; scripts/scale.sh uses up to 51 hosts.
+  [[ "$n" =~ ^[0-9]+$ && $n -ge 1 && $n -le 200 ]] || die "up N: N must be 1..200"
   [[ ! -d "$state" ]] || die "lab '$lab' is already up ($state); run: $0 --lab $lab down"
   command -v avahi-daemon >/dev/null && command -v dbus-daemon >/dev/null \
     || die "avahi-daemon and dbus-daemon are needed: run scripts/setup.sh --no-build"

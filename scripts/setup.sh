@@ -44,6 +44,7 @@ PACKAGES=(
   procps iproute2
   libavahi-client-dev avahi-daemon avahi-utils dbus-daemon nftables
   nlohmann-json3-dev libcli11-dev
+  jq
 )
 
 source scripts/lib/apt.sh

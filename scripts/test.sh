@@ -11,6 +11,7 @@
 #   fault        fault injection, about a minute in all          build/, build-asan/
 #   downstream   a project built against an installed zro, min   build/, build-asan/
 #   lab          network namespaces (root)                       build/ only, when it can run
+#   scale        fleet scale in the namespace lab (root)         build/ only, when it can run
 # (`tsan` is a label build-tsan/ would also run; no test carries it yet.)
 set -euo pipefail
 
@@ -20,9 +21,11 @@ zro test: set up (scripts/setup.sh), build, and run the whole ctest suite in up 
 
   scripts/test.sh [--quick] [--no-sanitizers]
 
-  build/       RelWithDebInfo: every test except label `lab`; then the `lab` tests (serially)
-               only if we are root and `ip netns` works, else "skipping lab tests: <reason>"
+  build/       RelWithDebInfo: every test except labels `lab` and `scale`; then the `lab` and
+               the `scale` tests (serially) only if we are root and `ip netns` works, else
+               "skipping lab tests: <reason>" and "skipping scale tests: <reason>"
   build-asan/  -DZRO_SANITIZE=address,undefined -DZRO_BUILD_DEMOS=ON: every test except `lab`
+               and `scale` (the scale tests are not even built with sanitizers)
   build-tsan/  -DZRO_SANITIZE=thread: builds and runs only tests labelled `loop` or `tsan` (races with a
                libzmq frame are suppressed: libzmq itself is not TSan-instrumented)
 
@@ -52,8 +55,8 @@ done
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 jobs=${ZRO_JOBS:-2}
 timeout=${ZRO_TEST_TIMEOUT:-300}
-exclude='^lab$'
-if [[ -n "${ZRO_TEST_EXCLUDE_LABELS:-}" ]]; then exclude="^lab\$|$ZRO_TEST_EXCLUDE_LABELS"; fi
+exclude='^(lab|scale)$'
+if [[ -n "${ZRO_TEST_EXCLUDE_LABELS:-}" ]]; then exclude="^(lab|scale)\$|$ZRO_TEST_EXCLUDE_LABELS"; fi
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -161,6 +164,17 @@ if [[ -z "$reason" ]]; then
 else
   note "skipping lab tests: $reason"
   extra="lab tests skipped: $reason"
+fi
+# The fleet scale tests (scripts/scale.sh at a small size): like lab, root and namespaces, serially.
+if [[ -z "$reason" ]]; then
+  note "build: running label scale tests (root, ip netns works; serially)"
+  run_ctest build/ctest-scale.log --test-dir build -j1 --no-tests=ignore -L '^scale$'
+  p=$(( p + ran_passed )) f=$(( f + ran_failed ))
+  [[ $ran_ok -eq 1 ]] || ok=0
+  if [[ $ran_none -eq 1 ]]; then extra+=", no test is labelled scale yet"; else extra+=", scale tests included"; fi
+else
+  note "skipping scale tests: $reason"
+  extra+=", scale tests skipped: $reason"
 fi
 record build "$p" "$f" "$ok" "$extra"
 
