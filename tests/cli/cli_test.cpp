@@ -684,4 +684,39 @@ TEST(CliLookup, KeepsAskingAHostThatAnswersUntilItSharesTheObject) {
     EXPECT_EQ(r.out, "7\n") << r;
 }
 
+// ---- zro proxy ------------------------------------------------------------------------------------
+
+TEST(CliProxy, AnObjectBehindTheProxyAnswersGetCallAndSetAsTheSourceDoes) {
+    Served s("mock.rep", {"--reply", "add=5", "--set", "level=4"});
+    Process proxy("zro proxy", {zro_bin, "proxy", "--from", s.url, "--to", "tcp://127.0.0.1:0"});
+    auto line = proxy.wait_for([](const std::string& l) { return contains(l, "\"event\":\"proxying\""); }, 10s);
+    ASSERT_TRUE(line) << proxy.tail();
+    const std::string url = json(line->text).at("url").as_string();
+
+    Result got;
+    for (int i = 0; i < 50; ++i) {  // the proxy lists its inner host every second
+        got = zro({"get", "Mock", "level", "--url", url, "--json"});
+        if (got.code == 0) break;
+        std::this_thread::sleep_for(100ms);
+    }
+    ASSERT_EQ(got.code, 0) << got;
+    EXPECT_EQ(json(got.lines().at(0)).at("value"), Value(4));
+    auto sum = zro({"call", "Mock", "add", "2", "3", "--url", url});
+    ASSERT_EQ(sum.code, 0) << sum;
+    EXPECT_EQ(sum.out, "5\n");
+    auto set = zro({"set", "Mock", "level", "9", "--url", url});
+    ASSERT_EQ(set.code, 0) << set;
+    EXPECT_EQ(s.next("\"event\":\"write\"").at("value"), Value(9));
+    auto refused = zro({"set", "Mock", "temperature", "30", "--url", url});
+    EXPECT_EQ(refused.code, 6) << refused;  // read_only, from the source through the proxy
+    auto bad_from = zro({"proxy", "--from", "nowhere", "--to", "tcp://127.0.0.1:0"});
+    EXPECT_EQ(bad_from.code, 2) << bad_from;
+
+    proxy.signal(SIGTERM);
+    auto st = proxy.wait_exit(5s);
+    ASSERT_TRUE(st);
+    EXPECT_TRUE(WIFEXITED(*st));
+    EXPECT_EQ(WEXITSTATUS(*st), 0);
+}
+
 } // namespace
