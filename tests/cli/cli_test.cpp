@@ -719,4 +719,63 @@ TEST(CliProxy, AnObjectBehindTheProxyAnswersGetCallAndSetAsTheSourceDoes) {
     EXPECT_EQ(WEXITSTATUS(*st), 0);
 }
 
+// Each side of the proxy has its own keys: the inner host admits only the proxy's inner key and
+// the proxy pins the inner host's key; the outer host admits only the clients on its own
+// allow-list, with its own key pair, which clients pin.
+TEST(CliProxy, EachSideHasItsOwnKeysAllowListAndPins) {
+    char tmpl[] = "/tmp/zro-cli-proxy-keys-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    const std::string dir = tmpl;
+    for (const char* name : {"device", "proxy-inner", "proxy-outer", "ok", "stranger"})
+        ASSERT_EQ(zro({"keygen", dir + "/keys", "--name", name}).code, 0);
+    for (const char* side : {"/inner-allowed", "/outer-allowed"}) std::filesystem::create_directories(dir + side);
+    std::filesystem::copy_file(dir + "/keys/proxy-inner.key", dir + "/inner-allowed/proxy-inner.key");
+    std::filesystem::copy_file(dir + "/keys/ok.key", dir + "/outer-allowed/ok.key");
+
+    Served device("mock.rep", {"--key", dir + "/keys/device.key_secret", "--allowed", dir + "/inner-allowed"});
+    auto start_proxy = [&](const std::string& inner_pin) {
+        return std::make_unique<Process>(
+            "zro proxy", std::vector<std::string>{zro_bin, "proxy", "--from", device.url, "--to", "tcp://127.0.0.1:0", "--key", dir + "/keys/proxy-inner.key_secret",
+                                                  "--server-key", device.url + "=" + inner_pin, "--outer-key", dir + "/keys/proxy-outer.key_secret",
+                                                  "--allowed", dir + "/outer-allowed"});
+    };
+    auto url_of = [](Process& p) {
+        auto line = p.wait_for([](const std::string& l) { return contains(l, "\"event\":\"proxying\""); }, 10s);
+        return line ? json(line->text).at("url").as_string() : std::string();
+    };
+    auto proxy = start_proxy(dir + "/keys/device.key");
+    const std::string url = url_of(*proxy);
+    ASSERT_FALSE(url.empty()) << proxy->tail();
+    const std::string pin = url + "=" + dir + "/keys/proxy-outer.key";
+
+    Result got;
+    for (int i = 0; i < 50; ++i) {  // the proxy lists its inner host every second
+        got = zro({"get", "Mock", "label", "--url", url, "--key", dir + "/keys/ok.key_secret", "--server-key", pin});
+        if (got.code == 0) break;
+        std::this_thread::sleep_for(100ms);
+    }
+    ASSERT_EQ(got.code, 0) << got << proxy->tail();
+    EXPECT_EQ(got.out, "\"kitchen\"\n");
+    // A client key the outer host does not list: refused (9), though the inner host never sees it.
+    auto r = zro({"get", "Mock", "label", "--url", url, "--key", dir + "/keys/stranger.key_secret", "--server-key", pin, "--timeout", "3s"});
+    EXPECT_EQ(r.code, 9) << r;
+    // The proxy's inner key is not a client key on the outer side.
+    r = zro({"get", "Mock", "label", "--url", url, "--key", dir + "/keys/proxy-inner.key_secret", "--server-key", pin, "--timeout", "3s"});
+    EXPECT_EQ(r.code, 9) << r;
+    // Pinning the device's key for the proxy: the proxy is not the device (host_unverified, 9).
+    r = zro({"get", "Mock", "label", "--url", url, "--key", dir + "/keys/ok.key_secret", "--server-key", url + "=" + dir + "/keys/device.key",
+             "--timeout", "3s"});
+    EXPECT_EQ(r.code, 9) << r;
+
+    // A proxy that pins a wrong key for the device relays nothing: its outer host shares no Mock.
+    auto misled = start_proxy(dir + "/keys/stranger.key");
+    const std::string misled_url = url_of(*misled);
+    ASSERT_FALSE(misled_url.empty()) << misled->tail();
+    std::this_thread::sleep_for(2500ms);  // two scans of the inner host
+    r = zro({"get", "Mock", "label", "--url", misled_url, "--key", dir + "/keys/ok.key_secret", "--server-key", misled_url + "=" + dir + "/keys/proxy-outer.key",
+             "--timeout", "2s"});
+    EXPECT_EQ(r.code, 4) << r << misled->tail();
+    std::filesystem::remove_all(dir);
+}
+
 } // namespace
