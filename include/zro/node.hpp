@@ -43,7 +43,8 @@ class Loop;
 class Timer {
 public:
     Timer() = default;
-    /// Stops the timer; harmless if it already stopped or the node is gone. Any thread.
+    /// Stops the timer; harmless if it already stopped or the node is gone. Any thread. The
+    /// timer's own callback may cancel it and go on running: it is destroyed once it returns.
     void cancel();
 
 private:

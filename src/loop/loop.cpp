@@ -236,14 +236,19 @@ void Loop::run_timers() {
         auto node = timers_.extract({di->second, id});
         Timer timer = std::move(node.mapped());
         if (timer.repeat) {
-            // Re-arm before the call so the callback may cancel itself.
+            // Re-arm before the call so the callback may cancel itself. The callback itself is
+            // held here while it runs, so cancelling does not destroy it mid-call (its captures
+            // stay alive until it returns); it goes back into the timer unless it was cancelled.
             timer.due = std::max(timer.due + timer.period, now);
             di->second = timer.due;
+            Task fn = std::move(timer.fn);
             // Moved, not copied: a 0 ms timer re-arms every turn.
             node.key() = {timer.due, id};
             node.mapped() = std::move(timer);
             auto it = timers_.insert(std::move(node)).position;
-            timed_call(it->second.fn, "timer");
+            timed_call(fn, "timer");
+            // `it` is still valid unless the timer was cancelled (only cancel_timer erases it).
+            if (timer_due_.count(id)) it->second.fn = std::move(fn);
         } else {
             timer_due_.erase(di);
             timed_call(timer.fn, "timer");

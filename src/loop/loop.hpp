@@ -49,6 +49,7 @@ public:
     void cancel_when_writable(zmq::socket_ref socket);
     /// Runs `fn` after `delay`; if `repeat`, again every `delay` until cancelled.
     TimerId add_timer(std::chrono::milliseconds delay, Task fn, bool repeat = false);
+    /// Harmless for a timer that already ended; a callback may cancel its own timer and go on.
     void cancel_timer(TimerId id);
     /// Runs `fn` at the end of the current turn (or of the next one when called outside a turn).
     void defer(Task fn);

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <string>
 #include <thread>
 
 using namespace std::chrono_literals;
@@ -25,16 +26,19 @@ TEST(Loop, OneShotAndRepeatingTimersFireInOrder) {
     loop->add_timer(30ms, [&] { order.push_back(2); done(); });
     loop->add_timer(10ms, [&] { order.push_back(1); done(); });
     Loop::TimerId rep = 0;
-    rep = loop->add_timer(5ms, [&] {
+    std::string after_cancel;
+    rep = loop->add_timer(5ms, [&, word = std::string(64, 'x')] {
         if (++ticks == 3) {
+            loop->cancel_timer(rep);
+            after_cancel = word;  // the callback may go on using its captures (ASan checks)
             done();
-            loop->cancel_timer(rep);  // last: it destroys this callback
         }
     }, true);
     loop->add_timer(10s, [&] { loop->stop(); });  // a bound if a timer never fires
     loop->run();
     EXPECT_EQ(order, (std::vector<int>{1, 2}));
     EXPECT_EQ(ticks, 3);
+    EXPECT_EQ(after_cancel, std::string(64, 'x'));
 }
 
 TEST(Loop, CancelledTimerNeverFires) {
