@@ -7,7 +7,7 @@ usage() {
   cat <<'EOF'
 zro benchmarks (issue 6): zro beside raw ZeroMQ and QtRO 6, in one run on this machine.
 
-  scripts/bench.sh [--quick] [--reps N] [--cases 1,2,3,4,5,6,7,8] [--impls zro,zmq,qtro] [--no-micro]
+  scripts/bench.sh [--quick] [--reps N] [--cases 1,2,3,4,5,6,7,8,9] [--impls zro,zmq,qtro] [--no-micro]
 
   --quick     fewer changes/calls/iterations and 3 repetitions (under 5 minutes of running on
               2 cores, after the build)

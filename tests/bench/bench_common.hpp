@@ -20,6 +20,15 @@
 ///       that each value is the previous one + 1, and when the value N arrives prints
 ///       "DONE count=<changes seen> errors=<out-of-order or missing> t_last=<ns> cpu_ns=<n> ..."
 ///       commands: stat, quit.
+///   source  --case lat --n N   (zro only, case 9)
+///       as prop, but on go makes one change per millisecond, its value the CLOCK_MONOTONIC
+///       time it was made, N of them, then "SENT t0=<ns> t1=<ns>".
+///   replica --case lat --url URL --n N
+///       prints "READY cpu_ns=<n>"; for each change, its latency (now - value); after N of them
+///       "LAT count=<n> errors=<not increasing> median_ns=<ns> p99_ns=<ns> max_ns=<ns> cpu_ns=<n>".
+///   proxy   --from URL [--object NAME]   (zro only, case 9)
+///       a zro::Proxy relaying object NAME (default BenchProp) of the host at URL onto a host
+///       of its own; prints "READY <url>" once the copy is shared there; stat, quit.
 ///   client  --case rpc --url URL --mode seq|pipe --n N [--inflight 100]
 ///       prints "READY"; on "go" runs the calls, then "RPC n=<ok> errors=<e> total_ns=<ns>
 ///       median_ns=<ns> p99_ns=<ns>".

@@ -5,7 +5,7 @@
 // of medians [min-max] with the ratios zro/raw and zro/QtRO and whether each target is met, and
 // writes every run and the summary as JSON.
 //
-//   zro_bench_driver [--quick] [--reps R] [--json FILE] [--cases 1,2,3,4,5,6,7,8]
+//   zro_bench_driver [--quick] [--reps R] [--json FILE] [--cases 1,2,3,4,5,6,7,8,9]
 //                    [--impls zro,zmq,qtro] [--logdir DIR]
 //
 // The peers (zro_bench_peer, zmq_bench_peer, qtro_bench_peer) speak the line protocol of
@@ -66,14 +66,15 @@ struct Run {
 struct Settings {
     bool quick = false;
     int reps = 5;
-    std::set<int> cases{1, 2, 3, 4, 5, 6, 7, 8};
+    std::set<int> cases{1, 2, 3, 4, 5, 6, 7, 8, 9};
     std::vector<std::string> impls;
     std::string logdir = ".";
     std::map<std::string, std::string> peer;
     std::int64_t n_prop = 100000, n_fan = 100000, n_stall = 1000000;
     std::int64_t n_seq = 10000, n_pipe = 50000;
     std::int64_t n_model = 200000;
-    int init_iters = 20, stall_reps = 3;
+    std::int64_t n_tree = 100000, n_lat = 2000;  // case 9: changes per fan-out run, latency samples
+    int init_iters = 20, stall_reps = 3, tree_reps = 3;
 };
 
 Settings S;
@@ -157,10 +158,45 @@ std::optional<Ready> wait_ready(Process& p) {
     return r;
 }
 
-// ---- cases 1, 2, 5, 6, 7: property changes to k replicas ------------------------------------
+// ---- case 9: proxies between the source and its replicas ---------------------------------------
 
+/// `count` zro proxy peers, each relaying `object` of the host at `url`, started together; the
+/// outer URLs in `urls`. Empty (and `note` set) when one did not start.
+std::vector<std::unique_ptr<Process>> start_proxies(int count, const std::string& url, const std::string& object,
+                                                    std::vector<std::string>& urls, std::string& note) {
+    std::vector<std::unique_ptr<Process>> ps;
+    for (int i = 0; i < count; ++i) ps.push_back(spawn("zro", {"--role", "proxy", "--from", url, "--object", object}));
+    for (auto& p : ps) {
+        auto r = wait_ready(*p);
+        if (!r) { note = "a proxy did not start"; return {}; }
+        urls.push_back(r->url);
+    }
+    return ps;
+}
+
+/// The CPU time (s) the processes in `ps` used since `before` (their STAT lines).
+std::vector<double> cpu_of(const std::vector<Process*>& ps) {
+    std::vector<double> out;
+    for (auto* p : ps) {
+        p->send("stat");
+        auto l = reply(*p, "STAT", Clock::now() + 10s);
+        out.push_back(l ? f(fields(*l), "cpu_ns") / 1e9 : nan_v);
+    }
+    return out;
+}
+
+double sum_since(const std::vector<double>& now, const std::vector<double>& before) {
+    double s = 0;
+    for (std::size_t i = 0; i < now.size(); ++i) s += now[i] - before[i];
+    return s;
+}
+
+// ---- cases 1, 2, 5, 6, 7 (and 9 through proxies): property changes to k replicas --------------
+
+/// `proxies` > 0 (zro only): that many proxy peers relay the object from the source, and
+/// replica i acquires it from proxy i % proxies.
 Run run_prop(const std::string& impl, const std::string& config, int k, std::int64_t n, std::int64_t batch,
-             bool stall, const std::string& zro_source = "typed") {
+             bool stall, const std::string& zro_source = "typed", int proxies = 0) {
     Run run{config, impl, 0, {}, ""};
     std::vector<std::string> args{"--role", "source", "--case", "prop", "--n", std::to_string(n), "--batch",
                                   std::to_string(batch), "--subs", std::to_string(k)};
@@ -168,10 +204,16 @@ Run run_prop(const std::string& impl, const std::string& config, int k, std::int
     auto src = spawn(impl, args);
     auto ready = wait_ready(*src);
     if (!ready) { run.note = "source did not start"; return run; }
+    std::vector<std::string> urls;
+    auto pxs = start_proxies(proxies, ready->url, "BenchProp", urls, run.note);
+    if (proxies > 0 && pxs.empty()) return run;
+    std::vector<Process*> pp;
+    for (auto& p : pxs) pp.push_back(p.get());
     std::vector<std::unique_ptr<Process>> reps;
     std::vector<Process*> rp;
     for (int i = 0; i < k; ++i) {
-        reps.push_back(spawn(impl, {"--role", "replica", "--case", "prop", "--url", ready->url, "--pub", ready->pub,
+        const std::string& url = proxies > 0 ? urls[static_cast<std::size_t>(i % proxies)] : ready->url;
+        reps.push_back(spawn(impl, {"--role", "replica", "--case", "prop", "--url", url, "--pub", ready->pub,
                                     "--n", std::to_string(n)}));
         rp.push_back(reps.back().get());
     }
@@ -193,6 +235,7 @@ Run run_prop(const std::string& impl, const std::string& config, int k, std::int
     src->send("stat");
     auto s0 = reply(*src, "STAT", Clock::now() + 10s);
     const double src_cpu0 = s0 ? f(fields(*s0), "cpu_ns") : nan_v;
+    const auto proxy_cpu0 = cpu_of(pp);
 
     std::vector<Process*> movers = rp;
     if (stall) {
@@ -235,8 +278,12 @@ Run run_prop(const std::string& impl, const std::string& config, int k, std::int
     src->send("stat");
     auto s1 = reply(*src, "STAT", Clock::now() + 10s);
     const double src_cpu = s1 ? f(fields(*s1), "cpu_ns") - src_cpu0 : nan_v;
+    // Through proxies, every process on the way counts: source, proxies and replicas.
+    const double proxy_cpu = sum_since(cpu_of(pp), proxy_cpu0) * 1e9;
+    run.m["src_cpu_s"] = src_cpu / 1e9;
+    if (proxies > 0) run.m["proxy_cpu_s"] = proxy_cpu / 1e9;
     if (all)
-        run.m["cpu_s_per_M"] = (src_cpu + rep_cpu) / 1e9 / (static_cast<double>(n) * static_cast<double>(movers.size()) / 1e6);
+        run.m["cpu_s_per_M"] = (src_cpu + proxy_cpu + rep_cpu) / 1e9 / (static_cast<double>(n) * static_cast<double>(movers.size()) / 1e6);
     run.m["src_hwm_mib"] = mib_of(src->pid(), "VmHWM");
     double rep_hwm = 0;
     for (auto* p : movers) rep_hwm = std::max(rep_hwm, mib_of(p->pid(), "VmHWM"));
@@ -256,6 +303,47 @@ Run run_prop(const std::string& impl, const std::string& config, int k, std::int
         }
         run.m["src_growth_after_mib"] = mib_of(src->pid(), "VmHWM") - base_rss;
     }
+    return run;
+}
+
+/// Case 9: end-to-end latency of one change per millisecond (m of them) to k replicas, direct
+/// or through `proxies` proxies; the median of the replicas' medians and the worst p99.
+Run run_latency(const std::string& config, int k, std::int64_t m, int proxies) {
+    Run run{config, "zro", 0, {}, ""};
+    auto src = spawn("zro", {"--role", "source", "--case", "lat", "--n", std::to_string(m)});
+    auto ready = wait_ready(*src);
+    if (!ready) { run.note = "source did not start"; return run; }
+    std::vector<std::string> urls;
+    auto pxs = start_proxies(proxies, ready->url, "BenchProp", urls, run.note);
+    if (proxies > 0 && pxs.empty()) return run;
+    std::vector<std::unique_ptr<Process>> reps;
+    std::vector<Process*> rp;
+    for (int i = 0; i < k; ++i) {
+        const std::string& url = proxies > 0 ? urls[static_cast<std::size_t>(i % proxies)] : ready->url;
+        reps.push_back(spawn("zro", {"--role", "replica", "--case", "lat", "--url", url, "--n", std::to_string(m)}));
+        rp.push_back(reps.back().get());
+    }
+    for (const auto& l : replies(rp, "READY", Clock::now() + 60s))
+        if (l.rfind("READY", 0) != 0) { run.note = "a replica did not start: " + l; return run; }
+    const auto src_cpu0 = cpu_of({src.get()});
+    src->send("go");
+    const auto deadline = Clock::now() + std::chrono::seconds(30 + m / 1000);
+    std::vector<std::int64_t> medians;
+    double p99 = 0;
+    bool all = true;
+    for (const auto& l : replies(rp, "LAT", deadline)) {
+        const auto fm = fields(l);
+        if (l.rfind("LAT", 0) != 0 || f(fm, "count") != static_cast<double>(m) || f(fm, "errors") != 0) { all = false; continue; }
+        medians.push_back(static_cast<std::int64_t>(f(fm, "median_ns")));
+        p99 = std::max(p99, f(fm, "p99_ns"));
+    }
+    run.m["delivered_all"] = all ? 1 : 0;
+    if (!medians.empty()) {
+        run.m["lat_median_us"] = static_cast<double>(zbench::percentile(medians, 0.5)) / 1e3;
+        run.m["lat_p99_us"] = p99 / 1e3;
+    }
+    (void)reply(*src, "SENT", deadline);
+    run.m["src_cpu_s"] = sum_since(cpu_of({src.get()}), src_cpu0);
     return run;
 }
 
@@ -331,12 +419,16 @@ Run run_model_updates(const std::string& impl, const std::string& config, std::i
 
 // ---- case 3: method round trips ---------------------------------------------------------------
 
-Run run_rpc(const std::string& impl, const std::string& config, const std::string& mode, std::int64_t n) {
+/// `proxies` 1 (zro only, case 9): the client calls through a proxy.
+Run run_rpc(const std::string& impl, const std::string& config, const std::string& mode, std::int64_t n, int proxies = 0) {
     Run run{config, impl, 0, {}, ""};
     auto src = spawn(impl, {"--role", "source", "--case", "rpc"});
     auto ready = wait_ready(*src);
     if (!ready) { run.note = "source did not start"; return run; }
-    auto cl = spawn(impl, {"--role", "client", "--case", "rpc", "--url", ready->url, "--mode", mode, "--n",
+    std::vector<std::string> urls{ready->url};
+    auto pxs = start_proxies(proxies, ready->url, "BenchRpc", urls, run.note);
+    if (proxies > 0 && pxs.empty()) return run;
+    auto cl = spawn(impl, {"--role", "client", "--case", "rpc", "--url", urls.back(), "--mode", mode, "--n",
                            std::to_string(n), "--inflight", "100"});
     auto r = reply(*cl, "READY", Clock::now() + 30s);
     if (!r || r->rfind("READY", 0) != 0) { run.note = "client did not start"; return run; }
@@ -528,7 +620,7 @@ int main(int argc, char** argv) {
             std::string t;
             while (std::getline(is, t, ',')) S.cases.insert(std::atoi(t.c_str()));
         } else {
-            std::cerr << "usage: zro_bench_driver [--quick] [--reps R] [--json FILE] [--cases 1,2,...] [--impls zro,zmq,qtro] [--logdir DIR]\n";
+            std::cerr << "usage: zro_bench_driver [--quick] [--reps R] [--json FILE] [--cases 1,2,...,9] [--impls zro,zmq,qtro] [--logdir DIR]\n";
             return 2;
         }
     }
@@ -547,11 +639,15 @@ int main(int argc, char** argv) {
         S.init_iters = 10;
         S.stall_reps = 1;
         S.n_model = 100000;
+        S.n_tree = 50000;
+        S.n_lat = 1000;
+        S.tree_reps = std::min(S.reps, 2);
     } else {
         S.n_prop = 200000;
         S.n_fan = 100000;
         S.n_stall = 1000000;
         S.stall_reps = std::min(S.reps, 3);
+        S.tree_reps = std::min(S.reps, 3);
     }
 
     std::cout << "zro benchmarks: " << (S.quick ? "quick" : "full") << ", " << S.reps << " repetitions, implementations:";
@@ -614,6 +710,28 @@ int main(int argc, char** argv) {
         for (auto& i : S.impls) if (i != "zmq") impls.push_back(i);
         repeat("model_first100", S.reps, impls, [&](const std::string& i) { return run_model_first(i, "model_first100", S.init_iters); });
         repeat("model_updates", S.reps, impls, [&](const std::string& i) { return run_model_updates(i, "model_updates", S.n_model, 100); });
+    }
+
+    // Case 9 (zro only): proxies. The fan-out tree: k replicas on the source directly, or spread
+    // over min(k, 4) proxies; then a call through one proxy beside a direct one.
+    const std::vector<int> tree_ks{1, 4, 16, 64};
+    auto fan_cfg = [](const char* what, int k, bool through) {
+        return std::string(what) + "_k" + std::to_string(k) + (through ? "_proxied" : "_direct");
+    };
+    if (S.cases.count(9) && have("zro")) {
+        for (int k : tree_ks)
+            for (bool through : {false, true}) {
+                const int proxies = through ? std::min(k, 4) : 0;
+                const std::string cfg = fan_cfg("fan", k, through), lat = fan_cfg("lat", k, through);
+                repeat(cfg, S.tree_reps, {"zro"}, [&](const std::string& i) { return run_prop(i, cfg, k, S.n_tree, 1000, false, "typed", proxies); });
+                repeat(lat, S.tree_reps, {"zro"}, [&](const std::string&) { return run_latency(lat, k, S.n_lat, proxies); });
+            }
+        if (!S.cases.count(3)) {
+            repeat("rpc_seq", S.reps, {"zro"}, [&](const std::string& i) { return run_rpc(i, "rpc_seq", "seq", S.n_seq); });
+            repeat("rpc_pipe", S.reps, {"zro"}, [&](const std::string& i) { return run_rpc(i, "rpc_pipe", "pipe", S.n_pipe); });
+        }
+        repeat("rpc_seq_proxied", S.reps, {"zro"}, [&](const std::string& i) { return run_rpc(i, "rpc_seq_proxied", "seq", S.n_seq, 1); });
+        repeat("rpc_pipe_proxied", S.reps, {"zro"}, [&](const std::string& i) { return run_rpc(i, "rpc_pipe_proxied", "pipe", S.n_pipe, 1); });
     }
 
     // ---- the table ---------------------------------------------------------------------------
@@ -727,6 +845,36 @@ int main(int argc, char** argv) {
         rss.target = "<= 16 MiB";
         rss.verdict = verdict_at_most(rss.zro.n == 0 ? nan_v : rss.zro.median, 16, "MiB");
         add_row("8", "model: source RSS, 1M rows shared", "model_updates", "src_rss_mib", "MiB");
+    }
+    if (S.cases.count(9) && have("zro")) {
+        // zro through proxies beside zro direct: the verdict column gives proxied / direct.
+        auto beside = [&](Row& r, const std::string& direct_cfg) {
+            const Stat d = stat_of(direct_cfg, "zro", r.metric);
+            r.target = "(beside direct: " + cell(d) + ")";
+            r.verdict = "proxied/direct " + ratio(r.zro.median, d.median);
+        };
+        for (int k : tree_ks) {
+            const std::string ks = std::to_string(k) + (k == 1 ? " replica" : " replicas");
+            const std::string px = std::to_string(std::min(k, 4)) + (k == 1 ? " proxy" : " proxies");
+            const std::string fd = fan_cfg("fan", k, false), fp = fan_cfg("fan", k, true);
+            const std::string ld = fan_cfg("lat", k, false), lp = fan_cfg("lat", k, true);
+            add_row("9", "changes/s per replica, " + ks + ", direct", fd, "rate_per_replica", "1/s");
+            beside(add_row("9", "changes/s per replica, " + ks + " through " + px, fp, "rate_per_replica", "1/s"), fd);
+            add_row("9", "source CPU s for " + std::to_string(S.n_tree) + " changes, " + ks + ", direct", fd, "src_cpu_s", "s");
+            beside(add_row("9", "source CPU s, " + ks + " through " + px, fp, "src_cpu_s", "s"), fd);
+            add_row("9", "proxies' CPU s, " + ks + " through " + px, fp, "proxy_cpu_s", "s");
+            add_row("9", "CPU s per 1M delivered changes (all processes), " + ks + ", direct", fd, "cpu_s_per_M", "s");
+            beside(add_row("9", "CPU s per 1M delivered changes (all processes), " + ks + " through " + px, fp, "cpu_s_per_M", "s"), fd);
+            add_row("9", "latency at 1000 changes/s, median, " + ks + ", direct", ld, "lat_median_us", "us");
+            beside(add_row("9", "latency at 1000 changes/s, median, " + ks + " through " + px, lp, "lat_median_us", "us"), ld);
+            add_row("9", "latency p99 (worst replica), " + ks + ", direct", ld, "lat_p99_us", "us");
+            beside(add_row("9", "latency p99 (worst replica), " + ks + " through " + px, lp, "lat_p99_us", "us"), ld);
+            for (const auto& c : {fd, fp, ld, lp}) add_row("9", "every change delivered in order (runs ok / runs): " + c, c, "delivered_all", "frac");
+        }
+        beside(add_row("9", "round trip through a proxy, sequential, median", "rpc_seq_proxied", "median_us", "us"), "rpc_seq");
+        beside(add_row("9", "calls/s through a proxy, pipelined (100 in flight)", "rpc_pipe_proxied", "calls_s", "1/s"), "rpc_pipe");
+        add_row("9", "every call answered (runs ok / runs): rpc_seq_proxied", "rpc_seq_proxied", "ok", "frac");
+        add_row("9", "every call answered (runs ok / runs): rpc_pipe_proxied", "rpc_pipe_proxied", "ok", "frac");
     }
     // delivered/converged rows: show the fraction of runs that were ok instead of a median.
     for (auto& r : rows)

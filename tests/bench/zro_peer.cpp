@@ -7,8 +7,10 @@
 
 #include "zro_peer.hpp"
 
+#include <zro/proxy.hpp>
 #include <zro/zro.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -56,7 +58,7 @@ zro::Schema init_schema(const std::string& payload) {
 }
 
 std::string object_name(const std::string& c, const std::string& payload) {
-    if (c == "prop") return "BenchProp";
+    if (c == "prop" || c == "lat") return "BenchProp";
     if (c == "rpc") return "BenchRpc";
     return "BenchInit_" + payload;
 }
@@ -125,9 +127,9 @@ int run_source(const zbench::Args& a) {
 
     // --source typed (default for the prop case: what generated code does) or dynamic
     // (zro::DynamicSource::set_property by name, type-checked per call).
-    const bool typed = c == "prop" && a.str("source", "typed") == "typed";
+    const bool typed = (c == "prop" || c == "lat") && a.str("source", "typed") == "typed";
     zro::Host host("tcp://127.0.0.1:*");
-    zro::Schema schema = c == "prop" ? prop_schema() : c == "rpc" ? rpc_schema() : init_schema(payload);
+    zro::Schema schema = c == "prop" || c == "lat" ? prop_schema() : c == "rpc" ? rpc_schema() : init_schema(payload);
     zro::DynamicSource src(schema);
     TypedPropSource typed_src(schema);
     if (c == "rpc")
@@ -159,6 +161,17 @@ int run_source(const zbench::Args& a) {
                     say("SENT t0=", t0, " t1=", zbench::now_ns());
                 }
             });
+        } else if (cmd == "go" && c == "lat" && next == 0) {
+            // One change per millisecond, its value the time it was made: each replica's
+            // latency is its clock at delivery minus the value (one CLOCK_MONOTONIC per machine).
+            t0 = zbench::now_ns();
+            blaster = host.add_timer(1ms, [&] {
+                typed_src.set_v(zbench::now_ns());
+                if (++next >= n) {
+                    blaster.cancel();
+                    say("SENT t0=", t0, " t1=", zbench::now_ns());
+                }
+            });
         } else if (cmd == "stat") {
             say(zbench::stat_line());
         } else if (cmd == "quit") {
@@ -174,6 +187,7 @@ int run_source(const zbench::Args& a) {
 
 int run_replica(const zbench::Args& a) {
     const std::int64_t n = a.num("n", 100000);
+    const bool lat = a.str("case") == "lat";
     const zro::Schema schema = prop_schema();
     BenchReplica::expected = &schema;
     zro::Node node;
@@ -181,8 +195,20 @@ int run_replica(const zbench::Args& a) {
     auto rep = node.acquire<BenchReplica>("BenchProp");
     std::int64_t last = 0, count = 0, errors = 0;
     bool done = false, ready = false;
+    std::vector<std::int64_t> latencies;
     rep->on_v = [&](std::int64_t v) {
         if (!ready) { last = v; return; }  // the initial snapshot
+        if (lat) {
+            // The values are the source's clock when it made each change: increasing, one each.
+            latencies.push_back(zbench::now_ns() - v);
+            if (v <= last) ++errors;
+            last = v;
+            if (++count == n)
+                say("LAT count=", count, " errors=", errors, " median_ns=", zbench::percentile(latencies, 0.5),
+                    " p99_ns=", zbench::percentile(latencies, 0.99), " max_ns=", zbench::percentile(latencies, 1.0),
+                    " cpu_ns=", zbench::cpu_ns());
+            return;
+        }
         if (v == last + 1) ++count;
         else ++errors;  // out of order, or a jump (a resynchronisation by snapshot)
         last = v;
@@ -307,6 +333,33 @@ int run_init_client(const zbench::Args& a) {
     return 0;
 }
 
+// ---- proxy -----------------------------------------------------------------------------------
+
+/// A zro::Proxy relaying one object of the host at --from onto a host of its own; "READY <url>"
+/// once the copy is shared there (so replicas acquiring it find it at once).
+int run_proxy(const zbench::Args& a) {
+    const std::string name = a.str("object", "BenchProp");
+    zro::ProxyOptions o;
+    o.from_urls = {a.str("from")};
+    o.objects = {name};
+    o.scan_interval = 100ms;  // only shortens the set-up: the bench waits for the copy
+    zro::Proxy proxy("tcp://127.0.0.1:*", std::move(o));
+    bool shared = false;
+    zro::Timer poll = proxy.inner().add_timer(10ms, [&] {
+        const auto names = proxy.relayed();
+        if (shared || std::find(names.begin(), names.end(), name) == names.end()) return;
+        shared = true;
+        poll.cancel();
+        say("READY ", proxy.url());
+    });
+    read_commands(proxy.inner(), [&](const std::string& cmd) {
+        if (cmd == "stat") say(zbench::stat_line());
+        else if (cmd == "quit") proxy.stop();
+    });
+    proxy.run();
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -319,11 +372,12 @@ int main(int argc, char** argv) {
             if (role == "replica") return zbench::run_model_replica(a);
             if (role == "client") return zbench::run_model_client(a);
         }
+        if (role == "proxy") return run_proxy(a);
         if (role == "source") return run_source(a);
         if (role == "replica") return run_replica(a);
         if (role == "client" && a.str("case") == "rpc") return run_rpc_client(a);
         if (role == "client" && a.str("case") == "init") return run_init_client(a);
-        std::cerr << "usage: zro_bench_peer --role source|replica|client --case prop|rpc|init|model ...\n";
+        std::cerr << "usage: zro_bench_peer --role source|replica|client|proxy --case prop|lat|rpc|init|model ...\n";
         return 2;
     } catch (const std::exception& e) {
         say("FAIL ", e.what());
