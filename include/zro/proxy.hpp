@@ -19,6 +19,10 @@
 /// once, and Valid again with the new state when it is back. A CLASS child ("Name.child") is
 /// relayed with its parent. docs/PROXY.md has the set-ups and the measured costs.
 ///
+/// With `ProxyOptions::reverse` it also works the other way (QtRO's `reverseProxy()`): objects
+/// of outer hosts are shared again on a second host on the inner side. A proxy never relays
+/// from its own hosts (by URL or node id), so finding its copies through discovery cannot loop.
+///
 /// Not relayed yet: objects with MODEL members (they are skipped, with a warning).
 ///
 /// Thread contract: as for `Node`. One loop serves both sides; run it with `run()` or `start()`.
@@ -34,6 +38,28 @@
 #include <vector>
 
 namespace zro {
+
+/// The reverse direction of a proxy (QtRO's `reverseProxy()`): objects of hosts on the outer
+/// side, acquired there and shared again on a host of the proxy's own on the inner side, so
+/// sources of the outer network reach clients of the inner one. Off while `url` is empty.
+struct ReverseProxyOptions {
+    /// Where the copies of outer objects are shared on the inner side ("tcp://10.0.1.1:6001").
+    std::string url;
+    /// Outer side: host URLs whose objects are carried in ...
+    std::vector<std::string> from_urls;
+    /// ... and every host found on mDNS (through `client.discovery_interface`) ...
+    bool from_mdns = false;
+    /// ... and every host in this registry (empty: none).
+    std::string from_registry;
+    /// Which objects (globs, as `ProxyOptions::objects`); empty: every object.
+    std::vector<std::string> objects;
+    /// The proxy as a client on the outer side: its key pair, pinned host keys, known-hosts
+    /// file. `discovery` and `registry_url` are set from the fields above.
+    NodeOptions client;
+    /// The inner host of the copies: its key pair and allow-list, and what it announces (mDNS
+    /// with `discovery` on `discovery_interface`, a registry with `registry_url`).
+    NodeOptions host;
+};
 
 struct ProxyOptions {
     /// Inner side: host URLs whose objects are relayed.
@@ -51,7 +77,9 @@ struct ProxyOptions {
     /// The outer host: its key pair and allow-list (as a host), and what it announces: mDNS
     /// with `discovery` (on `discovery_interface`), a registry with `registry_url`.
     NodeOptions outer;
-    /// How often the inner hosts are listed for objects that appeared.
+    /// The reverse direction (outer sources shared on the inner side); off by default.
+    ReverseProxyOptions reverse;
+    /// How often the hosts of each side are listed for objects that appeared.
     std::chrono::milliseconds scan_interval{1000};
     /// How long a call or write forwarded to a source may take before it fails with `timeout`.
     std::chrono::milliseconds call_timeout{std::chrono::minutes(2)};
@@ -74,6 +102,11 @@ public:
     /// The names shared on the outer side now, sorted. On the loop thread (a `post`ed task), or
     /// while the loop does not run.
     std::vector<std::string> relayed() const;
+    /// The inner URL of the reverse direction's host (a wildcard port resolved); empty when
+    /// `ProxyOptions::reverse.url` was.
+    const std::string& reverse_url() const noexcept;
+    /// The names the reverse direction shares on the inner side now, sorted; as `relayed()`.
+    std::vector<std::string> relayed_reverse() const;
 
     void run();
     void run_for(std::chrono::milliseconds duration);

@@ -11,6 +11,12 @@
 
 #include "support/nodes.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,10 +40,11 @@ zro::Schema pump_schema() {
 
 /// A source host sharing one Pump; recreated at the same URL to play a restart.
 struct PumpHost {
-    explicit PumpHost(const std::string& url = "tcp://127.0.0.1:0") : host(url, fast()), pump(pump_schema()) {
+    explicit PumpHost(const std::string& url = "tcp://127.0.0.1:0", const std::string& name = "Pump")
+        : host(url, fast()), pump(pump_schema()) {
         pump.on_call("add", [](const std::vector<zro::Value>& a) { return zro::Value(a[0].as<int>() + a[1].as<int>()); });
         pump.on_call("fail", [](const std::vector<zro::Value>&) -> zro::Value { throw std::runtime_error("pump jammed"); });
-        registration = host.enable_remoting(pump, "Pump");
+        registration = host.enable_remoting(pump, name);
     }
     zro::Host host;
     zro::DynamicSource pump;
@@ -66,6 +73,30 @@ struct Seen {
     }
     bool noticed(zro::ReplicaNotice::Kind k) const { return std::find(notices.begin(), notices.end(), k) != notices.end(); }
 };
+
+/// A TCP port on 127.0.0.1 that was free a moment ago (for a proxy that must know its own URLs
+/// before it binds them).
+int free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+        ::close(fd);
+        return 0;
+    }
+    ::close(fd);
+    return ntohs(a.sin_port);
+}
+
+/// `fn()` run on the proxy's loop thread (what `relayed()` asks), its result brought back.
+template <class F> auto on_loop(zro::Proxy& proxy, F fn) {
+    std::promise<decltype(fn())> p;
+    auto f = p.get_future();
+    proxy.post([&] { p.set_value(fn()); });
+    return f.get();
+}
 
 template <class T> bool finish(zro::Node& a, zro::Node& b, const zro::PendingReply<T>& r) {
     return pump_until(a, b, [&] { return r.finished(); });
@@ -198,4 +229,61 @@ TEST(Proxy, TwoProxiesInAChainRelayEveryChangeAndCall) {
     ASSERT_TRUE(finish(source.host, client, sum));
     ASSERT_FALSE(sum.error()) << sum.error()->message;
     EXPECT_EQ(sum.value().as<int>(), 42);
+}
+
+// The reverse direction (QtRO's reverseProxy()): a source on the outer side reaches a client on
+// the inner side through the proxy's second host, while the forward direction goes on. Each
+// direction is also given the other's host (as discovery would find it): neither relays the
+// proxy's own copies back.
+TEST(Proxy, ReverseCarriesAnOuterSourceToTheInnerSideAndNeverRelaysItsOwnCopies) {
+    PumpHost inner_source;                               // on the inner network
+    PumpHost outer_source("tcp://127.0.0.1:0", "Panel");  // on the outer network
+    const std::string outer_url = "tcp://127.0.0.1:" + std::to_string(free_port());
+    const std::string reverse_url = "tcp://127.0.0.1:" + std::to_string(free_port());
+    auto o = proxy_from(inner_source.host.url());
+    o.from_urls.push_back(reverse_url);  // the inner side sees the reverse host too
+    o.reverse.url = reverse_url;
+    o.reverse.from_urls = {outer_source.host.url(), outer_url};  // the outer side sees the outer host
+    o.reverse.client = fast();
+    o.reverse.host = fast();
+    zro::Proxy proxy(outer_url, o);
+    ASSERT_EQ(proxy.url(), outer_url);
+    ASSERT_EQ(proxy.reverse_url(), reverse_url);
+    proxy.start();
+
+    zro::Node inner_client(fast());
+    inner_client.connect_to(proxy.reverse_url());
+    auto panel = inner_client.acquire_dynamic("Panel");
+    Seen seen;
+    seen.watch(*panel);
+    ASSERT_TRUE(pump_until(outer_source.host, inner_client, [&] { return panel->valid(); }));
+    EXPECT_EQ(panel->schema().signature(), outer_source.pump.schema().signature());
+    for (int i = 1; i <= 100; ++i) {
+        outer_source.pump.set_property("count", i);
+        if (i % 10 == 0) outer_source.pump.emit_signal("ticked", {i});
+    }
+    ASSERT_TRUE(pump_until(outer_source.host, inner_client, [&] { return panel->property("count").as<int>() == 100; }));
+    ASSERT_EQ(seen.events.size(), 110u);
+    EXPECT_EQ(seen.events.front(), "count=1");
+    EXPECT_EQ(seen.events.back(), "ticked(100)");
+    auto sum = panel->invoke("add", {40, 2});
+    ASSERT_TRUE(finish(outer_source.host, inner_client, sum));
+    ASSERT_FALSE(sum.error()) << sum.error()->message;
+    EXPECT_EQ(sum.value().as<int>(), 42);
+    auto write = panel->set_property("label", "east");
+    ASSERT_TRUE(finish(outer_source.host, inner_client, write));
+    EXPECT_FALSE(write.error());
+    EXPECT_EQ(outer_source.pump.property("label").as<std::string>(), "east");
+
+    // The forward direction works beside it.
+    zro::Node outer_client(fast());
+    outer_client.connect_to(proxy.url());
+    auto pump = outer_client.acquire_dynamic("Pump");
+    inner_source.pump.set_property("count", 5);
+    ASSERT_TRUE(pump_until(inner_source.host, outer_client, [&] { return pump->valid() && pump->property("count").as<int>() == 5; }));
+
+    // Several scans later, each side still shares only the other side's objects.
+    pump_until({&inner_source.host, &outer_source.host}, [] { return false; }, 500ms);
+    EXPECT_EQ(on_loop(proxy, [&] { return proxy.relayed(); }), std::vector<std::string>{"Pump"});
+    EXPECT_EQ(on_loop(proxy, [&] { return proxy.relayed_reverse(); }), std::vector<std::string>{"Panel"});
 }
