@@ -779,3 +779,59 @@ TEST(CliProxy, EachSideHasItsOwnKeysAllowListAndPins) {
 }
 
 } // namespace
+
+namespace {
+
+// --reverse: a source on the outer side is carried in and shared at the reverse URL on the
+// inner side, while the forward direction goes on.
+TEST(CliProxy, ReverseCarriesAnOuterSourceInAndTheForwardWayStillWorks) {
+    Served device("mock.rep", {"--set", "level=4"});
+    Served outer("mock.rep", {"--name", "Panel", "--set", "level=7"});
+    Process proxy("zro proxy", {zro_bin, "proxy", "--from", device.url, "--to", "tcp://127.0.0.1:0", "--reverse",
+                                "tcp://127.0.0.1:0", "--reverse-from", outer.url});
+    auto line = proxy.wait_for([](const std::string& l) { return contains(l, "\"event\":\"proxying\""); }, 10s);
+    ASSERT_TRUE(line) << proxy.tail();
+    const Value started = json(line->text);
+    const std::string url = started.at("url").as_string(), reverse_url = started.at("reverse_url").as_string();
+    ASSERT_NE(reverse_url, url);
+
+    Result got;
+    for (int i = 0; i < 50; ++i) {  // the proxy lists the hosts of each side every second
+        got = zro({"get", "Panel", "level", "--url", reverse_url, "--json"});
+        if (got.code == 0) break;
+        std::this_thread::sleep_for(100ms);
+    }
+    ASSERT_EQ(got.code, 0) << got << proxy.tail();
+    EXPECT_EQ(json(got.lines().at(0)).at("value"), Value(7));
+    auto set = zro({"set", "Panel", "level", "9", "--url", reverse_url});
+    ASSERT_EQ(set.code, 0) << set;
+    EXPECT_EQ(outer.next("\"event\":\"write\"").at("value"), Value(9));
+    for (int i = 0; i < 50; ++i) {
+        got = zro({"get", "Mock", "level", "--url", url, "--json"});
+        if (got.code == 0) break;
+        std::this_thread::sleep_for(100ms);
+    }
+    ASSERT_EQ(got.code, 0) << got;
+    EXPECT_EQ(json(got.lines().at(0)).at("value"), Value(4));
+    // Each host shares only the other side's objects (the first column of `zro list`).
+    auto names = [](const Result& r) {
+        std::vector<std::string> out;
+        for (const auto& l : r.lines())
+            if (l.rfind("OBJECT", 0) != 0) out.push_back(l.substr(0, l.find(' ')));
+        return out;
+    };
+    auto inner_list = zro({"list", "--url", reverse_url});
+    ASSERT_EQ(inner_list.code, 0) << inner_list;
+    EXPECT_EQ(names(inner_list), std::vector<std::string>{"Panel"}) << inner_list;
+    auto outer_list = zro({"list", "--url", url});
+    ASSERT_EQ(outer_list.code, 0) << outer_list;
+    EXPECT_EQ(names(outer_list), std::vector<std::string>{"Mock"}) << outer_list;
+
+    auto no_sources = zro({"proxy", "--from", device.url, "--to", "tcp://127.0.0.1:0", "--reverse", "tcp://127.0.0.1:0"});
+    EXPECT_EQ(no_sources.code, 2) << no_sources;
+    EXPECT_TRUE(contains(no_sources.err, "--reverse-from")) << no_sources;
+    auto stray = zro({"proxy", "--from", device.url, "--to", "tcp://127.0.0.1:0", "--reverse-from", outer.url});
+    EXPECT_EQ(stray.code, 2) << stray;
+}
+
+} // namespace
