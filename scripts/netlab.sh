@@ -9,11 +9,20 @@ zro network lab: N hosts in network namespaces joined by a bridge, each with its
 D-Bus and avahi-daemon. Root only. Nothing runs in the root namespace and no multicast leaves
 the lab: the bridge lives in a namespace of its own.
 
-  scripts/netlab.sh [--lab NAME] up N        create hosts h1..hN (10.250.0.1..N/24 on eth0)
-  scripts/netlab.sh [--lab NAME] exec H CMD..  run CMD on host H (h1, h2, ...) with its bus
+  scripts/netlab.sh [--lab NAME] up N [--subnet K]
+                                 create hosts h1..hN (10.250.K.1..N/24 on eth0; K 0..255,
+                                 default 0)
+  scripts/netlab.sh --lab NAME router LAB_A LAB_B
+                                 create a router: one host `r` (namespace NAME-r) with eth0 on
+                                 LAB_A's bridge and eth1 on LAB_B's (10.250.A.254, 10.250.B.254),
+                                 its own D-Bus and one avahi-daemon on both interfaces, reflector
+                                 off, IP forwarding off: nothing crosses unless a process on r
+                                 (a `zro proxy`) carries it. LAB_A and LAB_B must be up, on
+                                 different subnets.
+  scripts/netlab.sh [--lab NAME] exec H CMD..  run CMD on host H (h1, h2, ..., or r) with its bus
   scripts/netlab.sh [--lab NAME] avahi-stop H | avahi-start H | avahi-restart H
-  scripts/netlab.sh [--lab NAME] ip H          print host H's address
-  scripts/netlab.sh [--lab NAME] status        hosts, daemons and their pids
+  scripts/netlab.sh [--lab NAME] ip H [IF]     print host H's address on IF (default eth0)
+  scripts/netlab.sh [--lab NAME] status        hosts, addresses, daemons and their pids
   scripts/netlab.sh [--lab NAME] down          stop everything the lab started (by pid) and
                                                delete its namespaces; safe after any failure
 
@@ -21,6 +30,16 @@ the lab: the bridge lives in a namespace of its own.
 namespaces are NAME-h1.., NAME-br, and the state (pids, configs, buses) is in
 /tmp/zro-netlab-NAME/. `exec` sets DBUS_SYSTEM_BUS_ADDRESS to the host's bus and
 ZRO_LAB_HOST=H, so avahi tools and zro's discovery talk to that host's avahi-daemon.
+
+Two subnets joined by a router (hosts have no route off their subnet; a test may add one via
+.254 to show that the router does not forward):
+
+  scripts/netlab.sh --lab pa up 2 --subnet 1      # 10.250.1.1, 10.250.1.2
+  scripts/netlab.sh --lab pb up 1 --subnet 2      # 10.250.2.1
+  scripts/netlab.sh --lab prt router pa pb        # prt-r: 10.250.1.254 (eth0), 10.250.2.254 (eth1)
+  scripts/netlab.sh --lab prt exec r zro proxy --from mdns --interface eth0 ...
+  scripts/netlab.sh --lab prt down; scripts/netlab.sh --lab pb down; scripts/netlab.sh --lab pa down
+  (any order: a lab going down takes the router's link to it along)
 
 EOF
 }
@@ -43,7 +62,7 @@ die() { echo "netlab: $*" >&2; exit 1; }
 need_root() { [[ $(id -u) -eq 0 ]] || die "must run as root (network namespaces)"; }
 host_ns() { echo "$lab-$1"; }
 check_host() {
-  [[ "$1" =~ ^h[0-9]+$ && -d "$state/$1" ]] || die "no host '$1' in lab '$lab' (see: $0 --lab $lab status)"
+  [[ "$1" =~ ^(h[0-9]+|r)$ && -d "$state/$1" ]] || die "no host '$1' in lab '$lab' (see: $0 --lab $lab status)"
 }
 
 # pid_alive PID NAME: the process exists and is still the program we started (pids get reused).
@@ -71,8 +90,10 @@ stop_pid() {
 
 bus_addr() { echo "unix:path=$state/$1/bus"; }
 
+# write_configs H [INTERFACES]: D-Bus and avahi-daemon configs of host H (avahi on INTERFACES,
+# comma-separated, default eth0).
 write_configs() {
-  local h=$1 dir=$state/$1
+  local h=$1 dir=$state/$1 ifs=${2:-eth0}
   cat >"$dir/dbus.conf" <<EOF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -94,7 +115,7 @@ EOF
 host-name=$lab-$h
 use-ipv4=yes
 use-ipv6=no
-allow-interfaces=eth0
+allow-interfaces=$ifs
 enable-dbus=yes
 ratelimit-interval-usec=1000000
 ratelimit-burst=1000
@@ -147,7 +168,7 @@ avahi_stop() { stop_pid "$state/$1/avahi.pid" avahi-daemon; }
 
 down() {
   local d h ns pid
-  for d in "$state"/h*/; do
+  for d in "$state"/h*/ "$state"/r/; do
     [[ -d "$d" ]] || continue
     h=$(basename "$d")
     # Teardown needs no goodbyes: KILL at once (dbus-daemon does not stop on TERM quickly either).
@@ -161,7 +182,7 @@ down() {
     fi
   done
   # Namespaces left without state (a setup killed half-way): their processes by pid, then them.
-  for ns in $(ip netns list | awk '{print $1}' | grep -E "^$lab-(h[0-9]+|br)\$" || true); do
+  for ns in $(ip netns list | awk '{print $1}' | grep -E "^$lab-(h[0-9]+|br|r)\$" || true); do
     for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
     ip netns del "$ns" 2>/dev/null || true
   done
@@ -170,13 +191,15 @@ down() {
 }
 
 up() {
-  local n=$1 i h ns
-  # Addresses are 10.250.0.N/24; scripts/scale.sh uses up to 51 hosts.
+  local n=$1 k=${2:-0} i h ns
+  # Addresses are 10.250.K.N/24; scripts/scale.sh uses up to 51 hosts; .254 is a router's.
   [[ "$n" =~ ^[0-9]+$ && $n -ge 1 && $n -le 200 ]] || die "up N: N must be 1..200"
+  [[ "$k" =~ ^[0-9]+$ && $k -le 255 ]] || die "up N --subnet K: K must be 0..255"
   [[ ! -d "$state" ]] || die "lab '$lab' is already up ($state); run: $0 --lab $lab down"
   command -v avahi-daemon >/dev/null && command -v dbus-daemon >/dev/null \
     || die "avahi-daemon and dbus-daemon are needed: run scripts/setup.sh --no-build"
   mkdir -p "$state"
+  echo "$k" >"$state/subnet"
   trap 'echo "netlab: setup failed; tearing down" >&2; down >&2' ERR
   ip netns add "$br_ns"
   ip -n "$br_ns" link set lo up
@@ -190,19 +213,67 @@ up() {
     ip -n "$br_ns" link add "v$h" type veth peer name eth0 netns "$ns"
     ip -n "$br_ns" link set "v$h" master br0
     ip -n "$br_ns" link set "v$h" up
-    ip -n "$ns" addr add "10.250.0.$i/24" dev eth0
+    ip -n "$ns" addr add "10.250.$k.$i/24" dev eth0
     ip -n "$ns" link set eth0 up
-    echo "10.250.0.$i" >"$state/$h/ip"
+    echo "10.250.$k.$i" >"$state/$h/ip"
     write_configs "$h"
     start_dbus "$h"
   done
   for i in $(seq "$n"); do avahi_start "h$i"; done
   trap - ERR
-  echo "netlab: lab '$lab' is up: $n hosts (h1..h$n = 10.250.0.1..$n), state in $state"
+  echo "netlab: lab '$lab' is up: $n hosts (h1..h$n = 10.250.$k.1..$n), state in $state"
+}
+
+# router LAB_A LAB_B: host r of this lab (namespace $lab-r), eth0 on LAB_A's bridge, eth1 on
+# LAB_B's, .254 on each subnet; no forwarding, one avahi-daemon on both interfaces, no reflector.
+router() {
+  local a=$1 b=$2 ka kb x ns=$lab-r dir=$state/r
+  for x in "$a" "$b"; do
+    [[ "$x" =~ ^[A-Za-z0-9_]{1,12}$ ]] || die "router: lab name '$x' must be 1-12 of [A-Za-z0-9_]"
+    [[ -f /tmp/zro-netlab-$x/subnet && -d /tmp/zro-netlab-$x/h1 ]] || die "router: lab '$x' is not up (or is itself a router)"
+    ip netns list | awk '{print $1}' | grep -qx "$x-br" || die "router: lab '$x' has no bridge namespace $x-br"
+  done
+  [[ "$a" != "$b" && "$a" != "$lab" && "$b" != "$lab" ]] || die "router: NAME, LAB_A and LAB_B must be three different labs"
+  ka=$(cat "/tmp/zro-netlab-$a/subnet"); kb=$(cat "/tmp/zro-netlab-$b/subnet")
+  [[ "$ka" != "$kb" ]] || die "router: labs '$a' and '$b' are both on 10.250.$ka.0/24 (use up N --subnet K)"
+  [[ ! -d "$state" ]] || die "lab '$lab' is already up ($state); run: $0 --lab $lab down"
+  command -v avahi-daemon >/dev/null && command -v dbus-daemon >/dev/null \
+    || die "avahi-daemon and dbus-daemon are needed: run scripts/setup.sh --no-build"
+  mkdir -p "$dir"
+  echo "$a $b" >"$state/router"
+  trap 'echo "netlab: router setup failed; tearing down" >&2; down >&2' ERR
+  ip netns add "$ns"
+  ip -n "$ns" link set lo up
+  # Forwarding off (a new namespace starts with it off; say so rather than rely on it).
+  ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=0
+  # The bridge ends live in the labs' bridge namespaces, named after this router; deleting $ns
+  # (or a lab's bridge namespace) deletes the pair.
+  ip -n "$a-br" link add "r-$lab" type veth peer name eth0 netns "$ns"
+  ip -n "$b-br" link add "r-$lab" type veth peer name eth1 netns "$ns"
+  for x in "$a" "$b"; do
+    ip -n "$x-br" link set "r-$lab" master br0
+    ip -n "$x-br" link set "r-$lab" up
+  done
+  ip -n "$ns" addr add "10.250.$ka.254/24" dev eth0
+  ip -n "$ns" addr add "10.250.$kb.254/24" dev eth1
+  ip -n "$ns" link set eth0 up
+  ip -n "$ns" link set eth1 up
+  echo "10.250.$ka.254" >"$dir/ip"
+  echo "10.250.$kb.254" >"$dir/ip.eth1"
+  write_configs r eth0,eth1
+  start_dbus r
+  avahi_start r
+  trap - ERR
+  echo "netlab: router '$lab' is up: r = 10.250.$ka.254 on eth0 (lab $a), 10.250.$kb.254 on eth1 (lab $b), forwarding off, state in $state"
 }
 
 case "$cmd" in
-  up)     need_root; [[ $# -eq 1 ]] || die "usage: up N"; up "$1" ;;
+  up)
+    need_root
+    if [[ $# -eq 1 ]]; then up "$1"
+    elif [[ $# -eq 3 && $2 == --subnet ]]; then up "$1" "$3"
+    else die "usage: up N [--subnet K]"; fi ;;
+  router) need_root; [[ $# -eq 2 ]] || die "usage: --lab NAME router LAB_A LAB_B"; router "$1" "$2" ;;
   down)   need_root; down ;;
   exec)
     need_root; [[ $# -ge 2 ]] || die "usage: exec HOST CMD..."
@@ -211,13 +282,24 @@ case "$cmd" in
   avahi-stop)    need_root; check_host "$1"; avahi_stop "$1" ;;
   avahi-start)   need_root; check_host "$1"; avahi_start "$1" ;;
   avahi-restart) need_root; check_host "$1"; avahi_stop "$1"; avahi_start "$1" ;;
-  ip)     check_host "$1"; cat "$state/$1/ip" ;;
+  ip)
+    [[ $# -ge 1 ]] || die "usage: ip HOST [IF]"
+    check_host "$1"
+    if [[ ${2:-eth0} == eth0 ]]; then cat "$state/$1/ip"
+    else [[ -f "$state/$1/ip.$2" ]] || die "host '$1' has no address on '$2'"; cat "$state/$1/ip.$2"; fi ;;
   status)
     [[ -d "$state" ]] || { echo "lab '$lab' is not up"; exit 0; }
-    for d in "$state"/h*/; do
+    if [[ -f "$state/router" ]]; then
+      read -r ra rb <"$state/router"
+      echo "router between labs $ra (eth0) and $rb (eth1); ip_forward=$(ip netns exec "$lab-r" cat /proc/sys/net/ipv4/ip_forward 2>/dev/null || echo '?')"
+    else
+      echo "subnet 10.250.$(cat "$state/subnet" 2>/dev/null || echo 0).0/24"
+    fi
+    for d in "$state"/h*/ "$state"/r/; do
+      [[ -d "$d" ]] || continue
       h=$(basename "$d")
       a=$(cat "$d/avahi.pid" 2>/dev/null || true); b=$(cat "$d/dbus.pid" 2>/dev/null || true)
-      printf '%s %s avahi-daemon=%s%s dbus-daemon=%s%s\n' "$h" "$(cat "$d/ip")" "${a:--}" \
+      printf '%s %s avahi-daemon=%s%s dbus-daemon=%s%s\n' "$h" "$(cat "$d"/ip "$d"/ip.eth1 2>/dev/null | paste -sd' ')" "${a:--}" \
         "$(pid_alive "$a" avahi-daemon && echo '' || echo '(dead)')" "${b:--}" "$(pid_alive "$b" dbus-daemon && echo '' || echo '(dead)')"
     done ;;
   *) die "unknown command: $cmd (try --help)" ;;
