@@ -37,7 +37,7 @@ fail() {
   for f in "$work"/*.log; do [[ -f "$f" ]] && { echo "---- $(basename "$f")"; tail -n 25 "$f"; }; done
   exit 1
 }
-now_ms() { date +%s%3N; }
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lab_lib.sh"  # now_ms, wait_for, stop_and_check_sanitizers
 
 # run_on HOST NAME ARGS...: start a peer on a lab host, output in $work/NAME.log; pid in $last_pid.
 run_on() {
@@ -48,16 +48,6 @@ run_on() {
   pids+=("$last_pid")
 }
 
-# wait_for FILE REGEX SECONDS [FROM_LINE]: true once a line (after FROM_LINE) matches.
-wait_for() {
-  local file=$1 re=$2 t=$3 from=${4:-0} end
-  end=$(( $(now_ms) + t * 1000 ))
-  while [[ $(now_ms) -lt $end ]]; do
-    tail -n +"$((from + 1))" "$file" 2>/dev/null | grep -Eq "$re" && return 0
-    sleep 0.05
-  done
-  return 1
-}
 lines() { wc -l <"$1" 2>/dev/null || echo 0; }
 
 "$netlab" --lab "$lab" up 3 >"$work/netlab.log" 2>&1 || fail "netlab up failed: $(cat "$work/netlab.log")"
@@ -229,18 +219,5 @@ measure)
   ;;
 *) echo "unknown case $case_"; exit 2 ;;
 esac
-# Stop the peers cleanly (SIGTERM: a clean shutdown, and sanitizer builds report at exit), then
-# fail on any sanitizer report in their output.
-for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
-# (up to 15 s: a sanitizer report takes a while to symbolize; zombies count as gone)
-for _ in $(seq 150); do
-  alive=0
-  for p in "${pids[@]}"; do
-    [[ -r /proc/$p/stat && "$(sed 's/.*) //' /proc/"$p"/stat 2>/dev/null | cut -d' ' -f1)" != Z ]] && alive=1
-  done
-  [[ $alive -eq 0 ]] && break; sleep 0.1
-done
-if grep -lE 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$work"/*.log >/dev/null 2>&1; then
-  fail "sanitizer report in $(grep -lE 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$work"/*.log | xargs -n1 basename | tr '\n' ' ')"
-fi
+stop_and_check_sanitizers
 echo "PASS ($case_)"

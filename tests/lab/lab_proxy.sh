@@ -58,7 +58,7 @@ fail() {
   for f in "$work"/*.log; do [[ -f "$f" ]] && { echo "---- $(basename "$f")"; tail -n 25 "$f"; }; done
   exit 1
 }
-now_ms() { date +%s%3N; }
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lab_lib.sh"  # now_ms, wait_for, stop_and_check_sanitizers
 A() { local h=$1; shift; "$netlab" --lab "$lab_a" exec "$h" "$@"; }
 B() { local h=$1; shift; "$netlab" --lab "$lab_b" exec "$h" "$@"; }
 R() { "$netlab" --lab "$lab_r" exec r "$@"; }
@@ -70,15 +70,6 @@ bg() {
   last_pid=$!
   disown "$last_pid"  # no "Killed" noise from bash when cleanup stops it
   pids+=("$last_pid")
-}
-# wait_for FILE REGEX SECONDS: true once a line of FILE matches.
-wait_for() {
-  local end=$(( $(now_ms) + $3 * 1000 ))
-  while [[ $(now_ms) -lt $end ]]; do
-    grep -Eq "$2" "$1" 2>/dev/null && return 0
-    sleep 0.05
-  done
-  return 1
 }
 # on_b NAME WANT_EXIT CMD...: CMD on B's client host h1, output in $work/NAME.log, its exit code
 # checked, its wall time in $took (ms).
@@ -231,18 +222,7 @@ B h1 timeout 10 avahi-browse -rtp _zro._tcp >"$work/browse-b2.log" 2>&1
 grep "^=;eth0;IPv4;.*;$rb;6000;" "$work/browse-b2.log" | grep '"objs=[^"]*Pump1' | grep -q '"objs=[^"]*Pump2' \
   || fail "the proxy's TXT record on B does not name Pump1 and Pump2"
 
-# Stop the processes cleanly (SIGTERM), then fail on any sanitizer report in their output.
-for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
-for _ in $(seq 150); do
-  alive=0
-  for p in "${pids[@]}"; do
-    [[ -r /proc/$p/stat && "$(sed 's/.*) //' /proc/"$p"/stat 2>/dev/null | cut -d' ' -f1)" != Z ]] && alive=1
-  done
-  [[ $alive -eq 0 ]] && break; sleep 0.1
-done
-if grep -lE 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$work"/*.log >/dev/null 2>&1; then
-  fail "sanitizer report in $(grep -lE 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$work"/*.log | xargs -n1 basename | tr '\n' ' ')"
-fi
+stop_and_check_sanitizers
 echo "lab (2 subnets + router) up: $(( t_lab - t_start )) ms"
 echo "proxy start -> its service in B's avahi-daemon: $(( t_announced - t_proxy )) ms; -> zro list on B (a 2 s browse) done, showing Pump1 and Pump2: $(( t_list - t_proxy )) ms"
 echo "on B, by name through mDNS and the proxy (wall time of the command): get $t_get ms, set $t_set ms, call $t_call ms"

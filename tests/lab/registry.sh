@@ -22,20 +22,11 @@ fail() {
   for f in "$work"/*.log; do [[ -f "$f" ]] && { echo "---- $(basename "$f")"; tail -n 25 "$f"; }; done
   exit 1
 }
-now_ms() { date +%s%3N; }
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lab_lib.sh"  # now_ms, wait_for, stop_and_check_sanitizers
 start() {  # start NAME ARGS...: a peer with output in $work/NAME.log; pid in $last_pid
   local name=$1; shift
   "$peer" "$@" >"$work/$name.log" 2>&1 &
   last_pid=$!; disown "$last_pid"; pids+=("$last_pid")
-}
-wait_for() {  # wait_for FILE REGEX SECONDS [FROM_LINE]
-  local file=$1 re=$2 t=$3 from=${4:-0} end
-  end=$(( $(now_ms) + t * 1000 ))
-  while [[ $(now_ms) -lt $end ]]; do
-    tail -n +"$((from + 1))" "$file" 2>/dev/null | grep -Eq "$re" && return 0
-    sleep 0.05
-  done
-  return 1
 }
 count() { grep -Ec "$2" "$1" 2>/dev/null; }
 lines() { wc -l <"$1" 2>/dev/null || echo 0; }
@@ -119,18 +110,5 @@ no_daemon)
   ;;
 *) echo "unknown case $case_"; exit 2 ;;
 esac
-# Stop the peers cleanly (SIGTERM: a clean shutdown, and sanitizer builds report at exit), then
-# fail on any sanitizer report in their output.
-for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
-# (up to 15 s: a sanitizer report takes a while to symbolize; zombies count as gone)
-for _ in $(seq 150); do
-  alive=0
-  for p in "${pids[@]}"; do
-    [[ -r /proc/$p/stat && "$(sed 's/.*) //' /proc/"$p"/stat 2>/dev/null | cut -d' ' -f1)" != Z ]] && alive=1
-  done
-  [[ $alive -eq 0 ]] && break; sleep 0.1
-done
-if grep -lE 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$work"/*.log >/dev/null 2>&1; then
-  fail "sanitizer report in $(grep -lE 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$work"/*.log | xargs -n1 basename | tr '\n' ' ')"
-fi
+stop_and_check_sanitizers
 echo "PASS ($case_)"
